@@ -1,0 +1,84 @@
+package org.liveatlas.infra.launcher;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.liveatlas.infra.stack.StackConfig;
+import org.liveatlas.infra.stack.StackException;
+import org.liveatlas.infra.stack.StackKey;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code atlas} command line: runs and inspects the LiveAtlas platform. */
+@Command(
+        name = "atlas",
+        mixinStandardHelpOptions = true,
+        version = "LiveAtlas 0.1.0",
+        description = "Runs the LiveAtlas platform: a continuously growing, searchable single-cell atlas.",
+        subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, ConfigCommand.class})
+public final class AtlasMain implements Callable<Integer> {
+
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Folder for the embedded services' data and logs (default ./.atlas).")
+    Path dataDir;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "Properties file with atlas.* keys (see `atlas config`); default <data-dir>/atlas.properties if present.")
+    Path configFile;
+
+    @Option(
+            names = {"-D", "--set"},
+            paramLabel = "KEY=VALUE",
+            description = "Set a configuration key, e.g. -D atlas.kafka.bootstrap=kafka:9092.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 0;
+    }
+
+    /** The configuration from options, environment and file. */
+    StackConfig config() {
+        Map<String, String> overrides = new LinkedHashMap<>(settings);
+        if (dataDir != null) {
+            overrides.put(StackKey.DATA_DIR.key(), dataDir.toString());
+        }
+        Optional<Path> file = Optional.ofNullable(configFile);
+        if (file.isEmpty()) {
+            String dd = overrides.getOrDefault(
+                    StackKey.DATA_DIR.key(),
+                    System.getenv().getOrDefault(StackKey.DATA_DIR.envName(), StackKey.DATA_DIR.defaultValue()));
+            Path candidate = Path.of(dd).resolve("atlas.properties");
+            if (java.nio.file.Files.isRegularFile(candidate)) {
+                file = Optional.of(candidate);
+            }
+        }
+        return StackConfig.load(overrides, System.getenv(), file);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code; errors print one clear message, no stack trace. */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new AtlasMain());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof StackException || ex instanceof IllegalArgumentException) {
+                cmd.getErr().println("atlas: " + ex.getMessage());
+                return 1;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,45 @@
+package org.liveatlas.infra.launcher;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.liveatlas.infra.stack.AtlasStack;
+import org.liveatlas.infra.stack.Health;
+import org.liveatlas.infra.stack.StackConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code atlas status}: per-service health; exit code 1 when anything is down. */
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = "Show each service's health, pid, endpoint and data size. Exits 1 if any service is down.")
+final class StatusCommand implements Callable<Integer> {
+    @ParentCommand
+    AtlasMain parent;
+
+    @Override
+    public Integer call() {
+        StackConfig config = parent.config();
+        List<Health> health = new AtlasStack(config).status();
+        System.out.printf("%-24s %-6s %-8s %-28s %10s  %s%n", "SERVICE", "STATE", "PID", "ENDPOINT", "DATA", "DETAIL");
+        boolean allUp = true;
+        for (Health h : health) {
+            allUp &= h.up();
+            System.out.printf(
+                    "%-24s %-6s %-8s %-28s %10s  %s%n",
+                    h.service().title(),
+                    h.up() ? "up" : "DOWN",
+                    h.external()
+                            ? "external"
+                            : h.pid().isPresent() ? Long.toString(h.pid().getAsLong()) : "-",
+                    h.endpoint(),
+                    h.dataBytes() < 0 ? "-" : Printing.bytes(h.dataBytes()),
+                    h.detail());
+        }
+        if (!allUp) {
+            System.out.println();
+            System.out.println("Some services are down: run ./atlas up to start them.");
+        }
+        return allUp ? 0 : 1;
+    }
+}

@@ -1,0 +1,106 @@
+package org.liveatlas.infra.stack;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The whole stack: Kafka, the S3 store, OpenSearch and Flink, each embedded or external. {@link #up}
+ * is idempotent (running services are left alone), {@link #down} stops only what it started.
+ */
+public final class AtlasStack {
+    private final StackConfig config;
+    private final List<ServiceController> services;
+
+    public AtlasStack(StackConfig config) {
+        this(config, EnumSet.allOf(ServiceName.class));
+    }
+
+    /** A stack of only some services, e.g. tests that run Flink in-process need no Flink server. */
+    public AtlasStack(StackConfig config, Set<ServiceName> only) {
+        this.config = config;
+        List<ServiceController> all = List.of(
+                KafkaServer.create(config),
+                S3Server.create(config),
+                OpenSearchServer.create(config),
+                FlinkServer.create(config));
+        this.services = all.stream().filter(s -> only.contains(s.name())).toList();
+    }
+
+    public StackConfig config() {
+        return config;
+    }
+
+    public Endpoints endpoints() {
+        return config.endpoints();
+    }
+
+    public List<ServiceController> services() {
+        return services;
+    }
+
+    public ServiceController service(ServiceName name) {
+        return services.stream().filter(s -> s.name() == name).findFirst().orElseThrow();
+    }
+
+    /** What {@link #up} did for one service. */
+    public record Started(
+            ServiceName service, ServiceController.StartOutcome outcome, Duration took, String endpoint) {}
+
+    /**
+     * Starts every service that is not running, waits until all are healthy, then provisions the
+     * bucket. Services start concurrently; health is awaited with the configured deadline.
+     *
+     * @param progress receives one line per step, for the console
+     */
+    public List<Started> up(Consumer<String> progress) {
+        long t0 = System.nanoTime();
+        List<ServiceController.StartOutcome> outcomes = new ArrayList<>();
+        for (ServiceController s : services) {
+            ServiceController.StartOutcome o = s.start();
+            outcomes.add(o);
+            progress.accept(
+                    switch (o) {
+                        case STARTED -> "starting " + s.name().title() + " (log: " + s.logFile() + ")";
+                        case ALREADY_RUNNING -> s.name().title() + " is already running";
+                        case EXTERNAL -> "using external " + s.name().title() + " at " + s.endpoint();
+                    });
+        }
+        List<Started> result = new ArrayList<>();
+        for (int i = 0; i < services.size(); i++) {
+            ServiceController s = services.get(i);
+            s.awaitHealthy(config.startTimeout());
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            result.add(new Started(s.name(), outcomes.get(i), took, s.endpoint()));
+            progress.accept(String.format(
+                    "%-24s healthy after %5.1f s  %s", s.name().title(), took.toMillis() / 1000.0, s.endpoint()));
+        }
+        if (services.stream().anyMatch(s -> s.name() == ServiceName.S3)) {
+            Provisioning.ensureBucket(endpoints(), config.get(StackKey.S3_BUCKET));
+        }
+        return result;
+    }
+
+    /** Probes every service once. */
+    public List<Health> status() {
+        return services.stream().map(ServiceController::health).toList();
+    }
+
+    /** Stops the embedded services in reverse start order; external ones are left alone. */
+    public void down(Consumer<String> progress) {
+        for (int i = services.size() - 1; i >= 0; i--) {
+            ServiceController s = services.get(i);
+            if (s.external()) {
+                continue;
+            }
+            boolean wasUp = s.health().pid().isPresent();
+            s.stop(config.stopTimeout());
+            if (wasUp) {
+                progress.accept("stopped " + s.name().title());
+            }
+        }
+    }
+}

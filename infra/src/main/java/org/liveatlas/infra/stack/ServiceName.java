@@ -1,0 +1,26 @@
+package org.liveatlas.infra.stack;
+
+/** The servers of the LiveAtlas stack, in start order. */
+public enum ServiceName {
+    KAFKA("kafka", "Kafka broker (KRaft)"),
+    S3("s3", "S3 object store"),
+    OPENSEARCH("opensearch", "OpenSearch with k-NN"),
+    FLINK("flink", "Flink session cluster");
+
+    private final String id;
+    private final String title;
+
+    ServiceName(String id, String title) {
+        this.id = id;
+        this.title = title;
+    }
+
+    /** Short lower-case id, used for folders, log files and configuration keys. */
+    public String id() {
+        return id;
+    }
+
+    public String title() {
+        return title;
+    }
+}
