@@ -11,7 +11,8 @@ public enum ConfigKey {
     KAFKA_BOOTSTRAP("atlas.kafka.bootstrap", "127.0.0.1:9092", "Kafka bootstrap servers"),
     S3_ENDPOINT("atlas.s3.endpoint", "http://127.0.0.1:9000", "S3 (MinIO, S3Proxy) endpoint URL"),
     S3_ACCESS_KEY("atlas.s3.access-key", "atlas", "S3 access key; set it from the environment in production"),
-    S3_SECRET_KEY("atlas.s3.secret-key", "atlas-secret", "S3 secret key; set it from the environment in production"),
+    S3_SECRET_KEY(
+            "atlas.s3.secret-key", "atlas-local-secret", "S3 secret key; set it from the environment in production"),
     S3_REGION("atlas.s3.region", "us-east-1", "S3 region"),
     S3_BUCKET("atlas.s3.bucket", "atlas", "bucket holding deposits/, quarantine/ and models/"),
     TOPIC_DEPOSITS(

@@ -58,6 +58,33 @@ public final class TopicReader implements AutoCloseable {
         }
     }
 
+    /** Skips everything already in the topic: later reads deliver only records written from now on. */
+    public void skipToEnd() {
+        assign(false);
+        consumer.seekToEnd(partitions);
+        for (TopicPartition partition : partitions) {
+            consumer.position(partition, timeout); // resolve the lazy seek now, before anything new is written
+        }
+    }
+
+    private void assign(boolean fromBeginning) {
+        if (partitions != null) {
+            return;
+        }
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+        if (infos == null || infos.isEmpty()) {
+            throw new AtlasException(
+                    "Kafka topic " + topic + " does not exist; create it (atlas up creates the platform topics)");
+        }
+        partitions = infos.stream()
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .toList();
+        consumer.assign(partitions);
+        if (fromBeginning) {
+            consumer.seekToBeginning(partitions);
+        }
+    }
+
     /** Polls once and delivers what arrived, without waiting for the end (for following a topic). */
     public void pollOnce(Duration wait, Consumer<ConsumerRecord<String, String>> sink) {
         for (ConsumerRecord<String, String> record : consumer.poll(wait)) {
