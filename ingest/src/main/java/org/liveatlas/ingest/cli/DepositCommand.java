@@ -1,0 +1,327 @@
+package org.liveatlas.ingest.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.minio.MinioClient;
+import io.minio.ObjectWriteResponse;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.liveatlas.core.AtlasException;
+import org.liveatlas.core.PoisonInputException;
+import org.liveatlas.ingest.DepositProcessor;
+import org.liveatlas.ingest.IngestConfig;
+import org.liveatlas.ingest.store.MinioDepositStore;
+import org.liveatlas.ingest.store.StoredObject;
+import org.liveatlas.ingest.validate.DepositChecksum;
+import org.liveatlas.ingest.validate.FormatSniffer;
+import org.liveatlas.schemas.Contract;
+import org.liveatlas.schemas.Json;
+import org.liveatlas.schemas.SchemaValidator;
+import org.liveatlas.schemas.ValidationError;
+import org.liveatlas.schemas.events.DataFormat;
+import org.liveatlas.schemas.events.StudyState;
+import org.liveatlas.schemas.events.StudyStatus;
+import org.liveatlas.schemas.store.KeySafety;
+import org.liveatlas.schemas.store.ObjectLayout;
+
+/**
+ * {@code atlas deposit PATH --study ID [--meta study.json]}: checks the files and study.json locally, uploads the
+ * data files (multipart above {@link #PART_SIZE}, with a progress bar, each ETag verified against the bytes
+ * sent), removes files of an earlier version that are not in this one, uploads study.json last (which completes
+ * the deposit), then prints the study's status changes. The ingest service does the rest, exactly as for any other
+ * S3 client putting the same objects.
+ */
+public final class DepositCommand {
+    /** Multipart part size; also the single-part threshold. */
+    public static final long PART_SIZE = 16L * 1024 * 1024;
+
+    private static final Set<StudyState> STOP =
+            EnumSet.of(StudyState.INDEXED, StudyState.QUARANTINED, StudyState.WITHDRAWN);
+
+    private final IngestConfig config;
+    private final PrintStream out;
+
+    public DepositCommand(IngestConfig config, PrintStream out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    /** Runs the deposit; throws {@link PoisonInputException} naming the file or field when the input is unusable. */
+    public DepositResult run(DepositRequest request) {
+        List<LocalFile> files = collect(request);
+        byte[] studyJson = studyJson(request);
+        String prefix = ObjectLayout.depositPrefix(request.studyId());
+        MinioClient minio = Clients.minio(config);
+        try (StatusFollower follower = request.follow().isZero()
+                ? null
+                : StatusFollower.open(
+                        config.kafkaBootstrap(), config.clientId() + "-cli", config.statusTopic(), request.studyId())) {
+            MinioDepositStore store = new MinioDepositStore(minio, config.bucket());
+            List<String> uploaded = new ArrayList<>();
+            long bytes = 0;
+            for (LocalFile file : files) {
+                upload(minio, prefix + file.relativeKey(), file.path(), Map.of());
+                uploaded.add(prefix + file.relativeKey());
+                bytes += file.size();
+            }
+            Set<String> keep = new HashSet<>(uploaded);
+            keep.add(prefix + ObjectLayout.STUDY_JSON);
+            for (StoredObject stale : store.list(prefix)) {
+                if (!keep.contains(stale.key())) {
+                    remove(minio, stale.key());
+                    out.println("removed " + stale.key() + " (not part of this version)");
+                }
+            }
+            Path studyJsonFile = Files.createTempFile("study", ".json");
+            try {
+                Files.write(studyJsonFile, studyJson);
+                upload(
+                        minio,
+                        prefix + ObjectLayout.STUDY_JSON,
+                        studyJsonFile,
+                        Map.of(DepositProcessor.UPLOADER_METADATA, "cli"));
+            } finally {
+                Files.deleteIfExists(studyJsonFile);
+            }
+            uploaded.add(prefix + ObjectLayout.STUDY_JSON);
+            bytes += studyJson.length;
+            String version = DepositChecksum.of(prefix, store.list(prefix));
+            out.println("deposited " + request.studyId() + " as version " + version + " (" + uploaded.size()
+                    + " objects, " + bytes + " bytes)");
+            Optional<StudyStatus> last = Optional.empty();
+            if (follower != null) {
+                out.println("following the status of " + request.studyId() + " for up to " + request.follow() + " ...");
+                last = follower.follow(STOP, request.follow(), status -> out.println(describe(status)));
+            }
+            return new DepositResult(request.studyId(), version, uploaded, bytes, last);
+        } catch (IOException e) {
+            throw new AtlasException("deposit of " + request.path() + ": " + e.getMessage(), e);
+        } finally {
+            Clients.closeQuietly(minio);
+        }
+    }
+
+    /** One line for a status change, as printed while following. */
+    public static String describe(StudyStatus status) {
+        StringBuilder line = new StringBuilder("study ")
+                .append(status.studyId())
+                .append(": ")
+                .append(status.state().name().toLowerCase(java.util.Locale.ROOT));
+        if (status.progress() != null) {
+            line.append(" (").append(status.progress().cellsIndexed()).append(" cells indexed");
+            if (status.progress().cellsTotal() != null) {
+                line.append(" of ").append(status.progress().cellsTotal());
+            }
+            line.append(")");
+        }
+        if (status.counts() != null) {
+            line.append(" (").append(status.counts().cellsIndexed()).append(" cells)");
+        }
+        if (status.reason() != null) {
+            line.append(": ").append(status.reason());
+        }
+        return line.toString();
+    }
+
+    private record LocalFile(Path path, String relativeKey, long size) {}
+
+    private List<LocalFile> collect(DepositRequest request) {
+        Path path = request.path();
+        List<LocalFile> files = new ArrayList<>();
+        try {
+            if (Files.isRegularFile(path)) {
+                files.add(new LocalFile(path, path.getFileName().toString(), Files.size(path)));
+            } else if (Files.isDirectory(path)) {
+                String folder = path.toAbsolutePath().normalize().getFileName().toString();
+                try (Stream<Path> walk = Files.walk(path)) {
+                    for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                        String relative = path.relativize(file).toString().replace('\\', '/');
+                        if (relative.equals(ObjectLayout.STUDY_JSON)) {
+                            continue; // the folder's study.json is the metadata, not data
+                        }
+                        files.add(new LocalFile(file, folder + "/" + relative, Files.size(file)));
+                    }
+                }
+            } else {
+                throw new PoisonInputException(
+                        "deposit: " + path + " does not exist; give an .h5ad or .h5 file or a 10x folder");
+            }
+        } catch (IOException e) {
+            throw new AtlasException("deposit: cannot read " + path + ": " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) {
+            throw new PoisonInputException("deposit: " + path + " holds no data files");
+        }
+        for (LocalFile file : files) {
+            KeySafety.problem(file.relativeKey()).ifPresent(p -> {
+                throw new PoisonInputException("deposit: " + p);
+            });
+            Optional<DataFormat> format = FormatSniffer.claimedFormat(file.relativeKey());
+            if (format.isEmpty() || format.get() == DataFormat.STUDY_JSON) {
+                throw new PoisonInputException(
+                        "deposit: " + file.path() + " is not a recognised data file (.h5ad, .h5, or a 10x folder with "
+                                + "matrix.mtx.gz, features.tsv.gz, barcodes.tsv.gz)");
+            }
+            FormatSniffer.check(file.relativeKey(), format.get(), head(file.path()), file.size())
+                    .ifPresent(p -> {
+                        throw new PoisonInputException("deposit: " + p);
+                    });
+            if (file.size() > config.maxFileBytes()) {
+                throw new PoisonInputException("deposit: " + file.path() + " is " + file.size()
+                        + " bytes, over the limit of " + config.maxFileBytes());
+            }
+        }
+        return files;
+    }
+
+    private byte[] studyJson(DepositRequest request) {
+        Path meta = request.meta().orElseGet(() -> request.path().resolve(ObjectLayout.STUDY_JSON));
+        if (!Files.isRegularFile(meta)) {
+            throw new PoisonInputException("deposit: no study.json; pass --meta study.json"
+                    + (Files.isDirectory(request.path()) ? " or put one in " + request.path() : ""));
+        }
+        byte[] content;
+        try {
+            content = Files.readAllBytes(meta);
+        } catch (IOException e) {
+            throw new AtlasException("deposit: cannot read " + meta + ": " + e.getMessage(), e);
+        }
+        List<ValidationError> errors = SchemaValidator.shared()
+                .validate(Contract.STUDY_METADATA, new String(content, java.nio.charset.StandardCharsets.UTF_8));
+        if (!errors.isEmpty()) {
+            throw new PoisonInputException("deposit: " + meta + " breaks the study.json schema: "
+                    + String.join(
+                            "; ", errors.stream().map(ValidationError::toString).toList()));
+        }
+        try {
+            JsonNode node = Json.mapper().readTree(content);
+            String inFile = node.path("studyId").asText();
+            if (!inFile.equals(request.studyId())) {
+                throw new PoisonInputException("deposit: " + meta + " names study '" + inFile + "' but --study is '"
+                        + request.studyId() + "'; make them agree");
+            }
+        } catch (IOException e) {
+            throw new PoisonInputException("deposit: " + meta + " is not JSON: " + e.getMessage());
+        }
+        return content;
+    }
+
+    private void upload(MinioClient minio, String key, Path file, Map<String, String> metadata) throws IOException {
+        long size = Files.size(file);
+        EtagCalculator etag = new EtagCalculator(PART_SIZE, size);
+        ObjectWriteResponse response;
+        try (InputStream in = new ProgressStream(Files.newInputStream(file), size, key, etag)) {
+            PutObjectArgs.Builder args =
+                    PutObjectArgs.builder().bucket(config.bucket()).object(key).stream(in, size, PART_SIZE);
+            if (!metadata.isEmpty()) {
+                args.userMetadata(metadata);
+            }
+            response = minio.putObject(args.build());
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AtlasException(
+                    "deposit: upload of " + file + " to s3://" + config.bucket() + "/" + key + " failed: "
+                            + e.getMessage(),
+                    e);
+        }
+        String expected = etag.etag();
+        String actual =
+                response.etag() == null ? "" : response.etag().replace("\"", "").toLowerCase(java.util.Locale.ROOT);
+        if (!expected.equals(actual)) {
+            remove(minio, key);
+            throw new AtlasException("deposit: checksum mismatch for " + key + ": the store reports ETag " + actual
+                    + ", the bytes sent give " + expected + "; the upload was removed, try again");
+        }
+    }
+
+    private void remove(MinioClient minio, String key) {
+        try {
+            minio.removeObject(RemoveObjectArgs.builder()
+                    .bucket(config.bucket())
+                    .object(key)
+                    .build());
+        } catch (Exception e) {
+            throw new AtlasException(
+                    "deposit: cannot remove s3://" + config.bucket() + "/" + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] head(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(FormatSniffer.HEAD_BYTES);
+        } catch (IOException e) {
+            throw new AtlasException("deposit: cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Counts bytes as the SDK reads them, feeds the ETag calculator, and draws a progress bar. */
+    private final class ProgressStream extends FilterInputStream {
+        private final long size;
+        private final String key;
+        private final EtagCalculator etag;
+        private long read;
+        private int shownPercent = -1;
+
+        ProgressStream(InputStream in, long size, String key, EtagCalculator etag) {
+            super(in);
+            this.size = size;
+            this.key = key;
+            this.etag = etag;
+            draw();
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                etag.update(new byte[] {(byte) b}, 0, 1);
+                advance(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                etag.update(buffer, offset, n);
+                advance(n);
+            }
+            return n;
+        }
+
+        private void advance(int n) {
+            read += n;
+            draw();
+        }
+
+        private void draw() {
+            int percent = size == 0 ? 100 : (int) (read * 100 / size);
+            if (percent == shownPercent) {
+                return;
+            }
+            shownPercent = percent;
+            int filled = percent * 30 / 100;
+            out.print("\r" + key + " [" + "#".repeat(filled) + " ".repeat(30 - filled) + "] " + percent + "% "
+                    + String.format("%.1f/%.1f MiB", read / 1048576.0, size / 1048576.0));
+            if (percent == 100) {
+                out.println();
+            }
+            out.flush();
+        }
+    }
+}
