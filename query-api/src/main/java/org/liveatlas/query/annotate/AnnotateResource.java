@@ -1,0 +1,249 @@
+package org.liveatlas.query.annotate;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.liveatlas.core.annotate.ConsensusMethod;
+import org.liveatlas.core.annotate.VoteWeighting;
+import org.liveatlas.query.config.QueryConfig;
+import org.liveatlas.query.problem.ApiProblem;
+import org.liveatlas.query.security.Caller;
+import org.liveatlas.query.security.CurrentCaller;
+
+/**
+ * {@code POST /v1/annotate} (a file upload or JSON counts) and {@code GET /v1/jobs/{id}}: small inputs
+ * are answered at once (200), larger ones run as a job (202 with {@code Location: /v1/jobs/{id}}).
+ */
+@Path("/v1")
+public class AnnotateResource {
+    /** CSV media type of results. */
+    public static final String TEXT_CSV = "text/csv";
+
+    @Inject
+    Uploads uploads;
+
+    @Inject
+    Annotator annotator;
+
+    @Inject
+    JobStore jobs;
+
+    @Inject
+    QueryConfig config;
+
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    HttpHeaders headers;
+
+    /**
+     * JSON form of an annotation request.
+     *
+     * @param counts the cells
+     * @param k voting neighbours (default 50)
+     * @param weighting {@code unweighted} or {@code inverse_distance}
+     * @param safelist only these labels vote
+     * @param blocklist these labels never vote
+     * @param clusterColumn a column of {@code counts.obs} with clusters
+     * @param consensus {@code majority_of_cells} or {@code pooled_hits}
+     */
+    public record JsonRequest(
+            JsonCounts counts,
+            Integer k,
+            VoteWeighting weighting,
+            List<String> safelist,
+            List<String> blocklist,
+            String clusterColumn,
+            ConsensusMethod consensus) {}
+
+    @POST
+    @Path("/annotate")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces({MediaType.APPLICATION_JSON, TEXT_CSV})
+    @Operation(summary = "Annotate an uploaded .h5ad, 10x .h5 or zipped 10x folder (form field 'file')")
+    public Response annotateFile(
+            @RestForm("file") FileUpload file,
+            @RestForm("k") String k,
+            @RestForm("weighting") String weighting,
+            @RestForm("safelist") String safelist,
+            @RestForm("blocklist") String blocklist,
+            @RestForm("cluster_column") String clusterColumn,
+            @RestForm("consensus") String consensus,
+            @QueryParam("format") String format) {
+        Caller c = caller.get();
+        if (file == null || file.uploadedFile() == null) {
+            throw ApiProblem.badRequest("missing-file", "send the dataset in the multipart form field 'file'");
+        }
+        AnnotateOptions options = new AnnotateOptions(
+                        parseK(k),
+                        parseEnum(VoteWeighting.class, "weighting", weighting),
+                        list(safelist),
+                        list(blocklist),
+                        clusterColumn,
+                        parseEnum(ConsensusMethod.class, "consensus", consensus))
+                .checked(config.annotate().maxK());
+        Uploads.Staged staged = uploads.stageFile(file.uploadedFile(), file.fileName());
+        return run(c, staged, options, format);
+    }
+
+    @POST
+    @Path("/annotate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, TEXT_CSV})
+    @Operation(summary = "Annotate raw counts posted as JSON")
+    public Response annotateJson(JsonRequest body, @QueryParam("format") String format) {
+        Caller c = caller.get();
+        if (body == null || body.counts() == null) {
+            throw ApiProblem.badRequest("missing-counts", "the body needs 'counts' with genes, cell_ids and counts");
+        }
+        AnnotateOptions options = new AnnotateOptions(
+                        body.k() == null ? config.annotate().defaultK() : body.k(),
+                        body.weighting(),
+                        body.safelist(),
+                        body.blocklist(),
+                        body.clusterColumn(),
+                        body.consensus())
+                .checked(config.annotate().maxK());
+        Uploads.Staged staged =
+                uploads.stageJson(body.counts(), config.annotate().syncMaxCells());
+        return run(c, staged, options, format);
+    }
+
+    @GET
+    @Path("/jobs/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "An annotation job's state and progress")
+    public Map<String, Object> job(@PathParam("id") String id) {
+        Job j = jobs.find(caller.get(), id).orElseThrow(() -> noJob(id));
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("id", j.id);
+        m.put("state", j.state().name().toLowerCase(Locale.ROOT));
+        m.put("created", j.created.toString());
+        m.put("cells_total", j.cellsTotal);
+        m.put("cells_done", j.cellsDone.get());
+        m.put("progress", j.cellsTotal == 0 ? 1.0 : Math.min(1.0, j.cellsDone.get() / (double) j.cellsTotal));
+        if (j.state() == Job.State.SUCCEEDED) {
+            m.put("result", "/v1/jobs/" + j.id + "/result");
+            m.put("labels", j.result().labels());
+        }
+        if (j.state() == Job.State.FAILED) {
+            m.put("error", j.problem());
+        }
+        return m;
+    }
+
+    @GET
+    @Path("/jobs/{id}/result")
+    @Produces({MediaType.APPLICATION_JSON, TEXT_CSV})
+    @Operation(summary = "A finished job's annotation, as JSON or CSV (?format=csv)")
+    public Response jobResult(@PathParam("id") String id, @QueryParam("format") String format) {
+        Job j = jobs.find(caller.get(), id).orElseThrow(() -> noJob(id));
+        if (j.state() != Job.State.SUCCEEDED) {
+            throw ApiProblem.of(
+                    409,
+                    "job-not-finished",
+                    "Conflict",
+                    "job " + id + " is " + j.state().name().toLowerCase(Locale.ROOT) + "; poll /v1/jobs/" + id);
+        }
+        return render(j.result(), format);
+    }
+
+    private Response run(Caller c, Uploads.Staged staged, AnnotateOptions options, String format) {
+        boolean queued = false;
+        try {
+            int cells = annotator.inspect(staged, options);
+            if (cells > config.annotate().syncMaxCells()) {
+                String id = jobs.submit(c, staged, options, cells);
+                queued = true;
+                return Response.accepted(
+                                Map.of("id", id, "state", "queued", "cells_total", cells, "status", "/v1/jobs/" + id))
+                        .location(URI.create("/v1/jobs/" + id))
+                        .type(MediaType.APPLICATION_JSON)
+                        .build();
+            }
+            return render(annotator.annotate(c, staged, options, n -> {}), format);
+        } finally {
+            if (!queued) {
+                staged.close();
+            }
+        }
+    }
+
+    private Response render(AnnotationResult r, String format) {
+        boolean csv = "csv".equalsIgnoreCase(format)
+                || (format == null
+                        && headers.getAcceptableMediaTypes().stream()
+                                .anyMatch(m -> m.isCompatible(MediaType.valueOf(TEXT_CSV)) && !m.isWildcardType()));
+        if (format != null && !csv && !"json".equalsIgnoreCase(format)) {
+            throw ApiProblem.badRequest("invalid-value", "format '" + format + "' is not json or csv")
+                    .with("field", "format");
+        }
+        if (csv) {
+            return Response.ok(r.toCsv(), TEXT_CSV)
+                    .header("Content-Disposition", "attachment; filename=\"annotation.csv\"")
+                    .build();
+        }
+        return Response.ok(r, MediaType.APPLICATION_JSON).build();
+    }
+
+    private int parseK(String k) {
+        if (k == null || k.isBlank()) {
+            return config.annotate().defaultK();
+        }
+        try {
+            return Integer.parseInt(k.trim());
+        } catch (NumberFormatException e) {
+            throw ApiProblem.badRequest("wrong-type", "k '" + k + "' is not a whole number")
+                    .with("field", "k");
+        }
+    }
+
+    static <E extends Enum<E>> E parseEnum(Class<E> type, String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest(
+                            "invalid-value",
+                            field + " '" + value + "' is not one of "
+                                    + Arrays.stream(type.getEnumConstants())
+                                            .map(x -> x.name().toLowerCase(Locale.ROOT))
+                                            .toList())
+                    .with("field", field);
+        }
+    }
+
+    private static List<String> list(String csv) {
+        if (csv == null || csv.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(csv.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
+    }
+
+    private static ApiProblem noJob(String id) {
+        return ApiProblem.notFound("job-not-found", "no job '" + id + "' belongs to this key (finished jobs expire)")
+                .with("job_id", id);
+    }
+}

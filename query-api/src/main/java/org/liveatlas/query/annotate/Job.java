@@ -1,0 +1,66 @@
+package org.liveatlas.query.annotate;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An annotation running in the background; its owner alone may see it. Thread-safe. */
+final class Job {
+    /** Where a job is. */
+    enum State {
+        QUEUED,
+        RUNNING,
+        SUCCEEDED,
+        FAILED
+    }
+
+    final String id;
+    final String owner;
+    final Instant created;
+    final int cellsTotal;
+    final AtomicInteger cellsDone = new AtomicInteger();
+    private volatile State state = State.QUEUED;
+    private volatile AnnotationResult result;
+    private volatile Map<String, Object> problem;
+    private volatile Instant finished;
+
+    Job(String id, String owner, int cellsTotal) {
+        this.id = id;
+        this.owner = owner;
+        this.cellsTotal = cellsTotal;
+        this.created = Instant.now();
+    }
+
+    State state() {
+        return state;
+    }
+
+    void running() {
+        state = State.RUNNING;
+    }
+
+    void succeeded(AnnotationResult r) {
+        result = r;
+        cellsDone.set(cellsTotal);
+        finished = Instant.now();
+        state = State.SUCCEEDED;
+    }
+
+    void failed(Map<String, Object> p) {
+        problem = p;
+        finished = Instant.now();
+        state = State.FAILED;
+    }
+
+    AnnotationResult result() {
+        return result;
+    }
+
+    Map<String, Object> problem() {
+        return problem;
+    }
+
+    Instant finished() {
+        return finished;
+    }
+}

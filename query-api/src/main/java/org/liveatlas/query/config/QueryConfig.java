@@ -1,0 +1,148 @@
+package org.liveatlas.query.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The query API's whole configuration (prefix {@code atlas.query}); every key has a documented default
+ * pointing at the embedded local stack, so {@code ./atlas up} and the API agree without any setting.
+ */
+@ConfigMapping(prefix = "atlas.query")
+public interface QueryConfig {
+
+    /** Where the cells and studies indexes live. */
+    OpenSearch opensearch();
+
+    /** Where model versions are read from. */
+    Models models();
+
+    /** Search limits and defaults. */
+    Search search();
+
+    /** Annotation defaults and limits. */
+    Annotate annotate();
+
+    /** API keys, groups and limits. */
+    Security security();
+
+    /** OpenSearch connection and index names. */
+    interface OpenSearch {
+        /** Base URL of the OpenSearch cluster. */
+        @WithDefault("http://127.0.0.1:9200")
+        String url();
+
+        /** Alias (or index) of the cells of the current model version. */
+        @WithDefault("cells")
+        String cellsIndex();
+
+        /** Index of study documents. */
+        @WithDefault("studies")
+        String studiesIndex();
+
+        /** Seconds before a request to OpenSearch is abandoned. */
+        @WithDefault("30")
+        int timeoutSeconds();
+    }
+
+    /** The model registry: one folder per version in the registry format of the core's {@code ModelFolder}. */
+    interface Models {
+        /** Folder holding {@code <version>/manifest.json, encoder.safetensors, ...}. */
+        @WithDefault(".atlas/models")
+        Path dir();
+
+        /**
+         * Version used to embed queries; when absent, the newest {@code published} (else {@code
+         * imported}) version by manifest creation time.
+         */
+        Optional<String> current();
+    }
+
+    /** Search limits. */
+    interface Search {
+        /** k of a nearest search when the request gives none. */
+        @WithDefault("50")
+        int defaultK();
+
+        /** Largest k a request may ask for (OpenSearch's result window). */
+        @WithDefault("10000")
+        int maxK();
+
+        /** Most query vectors (cells or embeddings) in one request. */
+        @WithDefault("100")
+        int maxQueries();
+
+        /** Most hits a radius search returns before it reports truncation. */
+        @WithDefault("10000")
+        int maxRadiusHits();
+    }
+
+    /** Annotation defaults and limits. */
+    interface Annotate {
+        /** Voting neighbours when the request gives none (SCimilarity's 50). */
+        @WithDefault("50")
+        int defaultK();
+
+        /** Largest k for annotation. */
+        @WithDefault("500")
+        int maxK();
+
+        /** Uploads with more cells than this run as a job (202 + Location). */
+        @WithDefault("2000")
+        int syncMaxCells();
+
+        /** Largest upload in bytes (files and JSON alike). */
+        @WithDefault("536870912")
+        long maxUploadBytes();
+
+        /** Fewest genes an upload must share with the model's gene order (SCimilarity: 5,000). */
+        @WithDefault("5000")
+        int minSharedGenes();
+
+        /** Finished jobs are forgotten after this many minutes. */
+        @WithDefault("60")
+        int jobRetentionMinutes();
+
+        /** Folder for uploads being processed (deleted after each). */
+        @WithDefault("${java.io.tmpdir}/liveatlas-query-uploads")
+        Path workDir();
+    }
+
+    /** Callers, their groups and limits. */
+    interface Security {
+        /**
+         * API keys by name: each with the SHA-256 hex of the secret key (never the key itself) and the
+         * groups whose private studies it may see.
+         */
+        Map<String, ApiKey> keys();
+
+        /** Whether a request without a key is served, seeing only public studies. */
+        @WithDefault("false")
+        boolean anonymousAccess();
+
+        /** Requests per minute per caller (anonymous callers share one budget per address). */
+        @WithDefault("600")
+        int requestsPerMinute();
+    }
+
+    /** One configured API key. */
+    interface ApiKey {
+        /** Lower-case hex SHA-256 of the key. */
+        String sha256();
+
+        /** Groups the key belongs to. */
+        Optional<Set<String>> groups();
+
+        /** Free text shown nowhere but in logs. */
+        Optional<String> description();
+    }
+
+    /** The groups a caller's key belongs to, as a list for query building. */
+    static List<String> groupsOf(ApiKey key) {
+        return key.groups().map(List::copyOf).orElse(List.of());
+    }
+}

@@ -1,0 +1,194 @@
+package org.liveatlas.query.search;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.liveatlas.core.TransientException;
+import org.liveatlas.core.search.Distances;
+import org.liveatlas.query.config.QueryConfig;
+import org.liveatlas.query.problem.ApiProblem;
+import org.liveatlas.query.security.Caller;
+import org.liveatlas.query.security.VisibilityFilter;
+import org.liveatlas.schemas.index.IndexMappings;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.query_dsl.BoolQuery;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+import org.opensearch.client.opensearch.core.MsearchResponse;
+import org.opensearch.client.opensearch.core.SearchResponse;
+import org.opensearch.client.opensearch.core.msearch.MultiSearchResponseItem;
+import org.opensearch.client.opensearch.core.msearch.RequestItem;
+import org.opensearch.client.opensearch.core.search.Hit;
+
+/**
+ * The cells index seen through one caller's eyes: k-NN and radius searches with metadata filters and
+ * the caller's visibility filter inside the k-NN query, and look-ups of stored embeddings. Scores are
+ * converted to cosine distances here and nowhere else.
+ */
+@ApplicationScoped
+public class CellIndex {
+    /** How the index scores vectors: a {@code cosinesimil} field (see {@code IndexMappings}). */
+    static final Distances.ScoreSpace SCORE_SPACE = Distances.ScoreSpace.OPENSEARCH_COSINESIMIL_SCORE;
+
+    private static final String FIELD = IndexMappings.VECTOR_FIELD;
+    private static final int MSEARCH_BATCH = 64;
+
+    private final OpenSearchClient client;
+    private final String index;
+
+    CellIndex(OpenSearchClient client, QueryConfig config) {
+        this.client = client;
+        this.index = config.opensearch().cellsIndex();
+    }
+
+    /** Name of the index or alias searched. */
+    public String index() {
+        return index;
+    }
+
+    /** Cosine distance of a k-NN hit's score: the one conversion of the API. */
+    public static double distance(double score) {
+        return Distances.toCosineDistance(SCORE_SPACE, score);
+    }
+
+    /** The filter of every cells query: visibility, metadata filters, optionally reference cells only. */
+    public static Query filter(Caller caller, SearchFilters filters, boolean referenceOnly, Query extra) {
+        BoolQuery.Builder b = new BoolQuery.Builder().filter(VisibilityFilter.of(caller));
+        filters.byFields().forEach((fields, values) -> {
+            List<FieldValue> v = values.stream().map(FieldValue::of).toList();
+            if (fields.size() == 1) {
+                b.filter(q -> q.terms(t -> t.field(fields.get(0)).terms(tv -> tv.value(v))));
+            } else {
+                b.filter(q -> q.bool(bb -> {
+                    for (String f : fields) {
+                        bb.should(s -> s.terms(t -> t.field(f).terms(tv -> tv.value(v))));
+                    }
+                    return bb.minimumShouldMatch("1");
+                }));
+            }
+        });
+        if (referenceOnly) {
+            b.filter(q -> q.term(t -> t.field("reference").value(FieldValue.of(true))));
+        }
+        if (extra != null) {
+            b.filter(extra);
+        }
+        return Query.of(q -> q.bool(b.build()));
+    }
+
+    /** A k-NN query for {@code k} neighbours of {@code vector} among the cells {@code filter} accepts. */
+    public static Query knn(float[] vector, int k, Query filter) {
+        return Query.of(
+                q -> q.knn(kn -> kn.field(FIELD).vector(boxed(vector)).k(k).filter(filter)));
+    }
+
+    /** A radial k-NN query: every accepted cell within cosine distance {@code maxDist}. */
+    public static Query radial(float[] vector, double maxDist, Query filter) {
+        float minScore = (float) Distances.fromCosineDistance(SCORE_SPACE, maxDist);
+        return Query.of(q -> q.knn(
+                kn -> kn.field(FIELD).vector(boxed(vector)).minScore(minScore).filter(filter)));
+    }
+
+    /** The {@code k} nearest accepted cells of each query, in order of distance. */
+    public List<List<CellHit>> nearest(List<float[]> queries, int k, Query filter) {
+        List<Query> knns = new ArrayList<>(queries.size());
+        for (float[] q : queries) {
+            knns.add(knn(q, k, filter));
+        }
+        return multiSearch(knns, k);
+    }
+
+    /** Every accepted cell within {@code maxDist} of each query, at most {@code maxHits} per query. */
+    public List<List<CellHit>> radius(List<float[]> queries, double maxDist, Query filter, int maxHits) {
+        List<Query> radial = new ArrayList<>(queries.size());
+        for (float[] q : queries) {
+            radial.add(radial(q, maxDist, filter));
+        }
+        return multiSearch(radial, maxHits);
+    }
+
+    /** The embeddings of the given cells that the caller may see; an unknown or hidden id is a 404. */
+    public Map<String, float[]> vectors(Caller caller, List<String> ids) {
+        Query q = filter(caller, SearchFilters.none(), false, Query.of(x -> x.ids(i -> i.values(ids))));
+        SearchResponse<VectorSource> r;
+        try {
+            r = client.search(
+                    s -> s.index(index).size(ids.size()).query(q).source(src -> src.filter(f -> f.includes(FIELD))),
+                    VectorSource.class);
+        } catch (IOException e) {
+            throw new TransientException("cells index " + index + " did not answer: " + e.getMessage(), e);
+        }
+        Map<String, float[]> found = new LinkedHashMap<>();
+        for (Hit<VectorSource> h : r.hits().hits()) {
+            if (h.source() != null && h.source().embedding() != null) {
+                found.put(h.id(), h.source().embedding());
+            }
+        }
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (String id : ids) {
+            float[] v = found.get(id);
+            if (v == null) {
+                throw ApiProblem.notFound(
+                                "cell-not-found",
+                                "cell '" + id + "' is not in the index (or not visible to this key); ids look like"
+                                        + " <study>:<cell barcode>")
+                        .with("cell_id", id);
+            }
+            out.put(id, v);
+        }
+        return out;
+    }
+
+    /** Number of cells {@code filter} accepts. */
+    public long count(Query filter) {
+        try {
+            return client.count(c -> c.index(index).query(filter)).count();
+        } catch (IOException e) {
+            throw new TransientException("cells index " + index + " did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    private List<List<CellHit>> multiSearch(List<Query> queries, int size) {
+        List<List<CellHit>> out = new ArrayList<>(queries.size());
+        for (int from = 0; from < queries.size(); from += MSEARCH_BATCH) {
+            List<RequestItem> items = new ArrayList<>();
+            for (Query q : queries.subList(from, Math.min(queries.size(), from + MSEARCH_BATCH))) {
+                items.add(RequestItem.of(i -> i.header(h -> h.index(index))
+                        .body(b -> b.query(q).size(size).source(src -> src.filter(f -> f.excludes(FIELD))))));
+            }
+            MsearchResponse<CellMetadata> r;
+            try {
+                r = client.msearch(m -> m.searches(items), CellMetadata.class);
+            } catch (IOException e) {
+                throw new TransientException("cells index " + index + " did not answer: " + e.getMessage(), e);
+            }
+            for (MultiSearchResponseItem<CellMetadata> item : r.responses()) {
+                if (item.isFailure()) {
+                    throw ApiProblem.of(
+                            502,
+                            "search-backend-error",
+                            "Bad gateway",
+                            "the search engine refused the query ("
+                                    + item.failure().error().type() + "); check the request's values");
+                }
+                List<CellHit> hits = new ArrayList<>();
+                for (Hit<CellMetadata> h : item.result().hits().hits()) {
+                    hits.add(new CellHit(h.id(), distance(h.score()), h.source()));
+                }
+                out.add(hits);
+            }
+        }
+        return out;
+    }
+
+    static List<Float> boxed(float[] v) {
+        List<Float> out = new ArrayList<>(v.length);
+        for (float x : v) {
+            out.add(x);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,31 @@
+package org.liveatlas.query.search;
+
+import java.util.List;
+
+/** Bodies of the search endpoints (snake_case JSON). */
+public final class SearchRequests {
+    private SearchRequests() {}
+
+    /**
+     * {@code POST /v1/search/nearest}.
+     *
+     * @param embeddings query vectors (one of this and {@code cellIds})
+     * @param cellIds ids of indexed cells whose embeddings are the queries
+     * @param k neighbours per query, 1 to {@code atlas.query.search.max-k}
+     * @param filters metadata filters applied inside the k-NN query
+     */
+    public record Nearest(List<float[]> embeddings, List<String> cellIds, Integer k, SearchFilters filters) {}
+
+    /**
+     * {@code POST /v1/search/radius}: SCimilarity's exhaustive search.
+     *
+     * @param maxDist cosine distance limit, in (0, 2]; default 0.03
+     */
+    public record Radius(List<float[]> embeddings, List<String> cellIds, Double maxDist, SearchFilters filters) {}
+
+    /**
+     * {@code POST /v1/search/centroid}: the centroid of the given cells, searched for its {@code k}
+     * nearest cells, with the query coherence.
+     */
+    public record Centroid(List<float[]> embeddings, List<String> cellIds, Integer k, SearchFilters filters) {}
+}

@@ -1,0 +1,121 @@
+package org.liveatlas.query.search;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import org.liveatlas.core.search.Centroids;
+import org.liveatlas.core.search.KMeans;
+import org.liveatlas.core.search.QueryCoherence;
+import org.liveatlas.core.search.SearchDefaults;
+import org.liveatlas.query.config.QueryConfig;
+import org.liveatlas.query.models.ModelRegistry;
+import org.liveatlas.query.problem.ApiProblem;
+import org.liveatlas.query.security.Caller;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+
+/** Nearest, radius and centroid searches over the caller's visible cells. */
+@ApplicationScoped
+public class SearchService {
+    private final CellIndex index;
+    private final ModelRegistry models;
+    private final QueryConfig config;
+
+    SearchService(CellIndex index, ModelRegistry models, QueryConfig config) {
+        this.index = index;
+        this.models = models;
+        this.config = config;
+    }
+
+    /** The k nearest visible cells of each query. */
+    public SearchResults.Hits nearest(Caller caller, SearchRequests.Nearest r) {
+        int k = checkK(r.k() == null ? config.search().defaultK() : r.k());
+        List<float[]> queries = queries(caller, r.embeddings(), r.cellIds());
+        Query filter = CellIndex.filter(caller, filters(r.filters()), false, null);
+        List<List<CellHit>> hits = index.nearest(queries, k, filter);
+        return new SearchResults.Hits(version(), wrap(hits, r.cellIds(), -1));
+    }
+
+    /** Every visible cell within {@code max_dist} of each query. */
+    public SearchResults.Hits radius(Caller caller, SearchRequests.Radius r) {
+        double maxDist = r.maxDist() == null ? SearchDefaults.EXHAUSTIVE_MAX_DIST : r.maxDist();
+        if (!(maxDist > 0 && maxDist <= 2)) {
+            throw ApiProblem.badRequest(
+                            "invalid-value",
+                            "max_dist " + maxDist + " is not a cosine distance in (0, 2]; SCimilarity's default is "
+                                    + SearchDefaults.EXHAUSTIVE_MAX_DIST)
+                    .with("field", "max_dist");
+        }
+        List<float[]> queries = queries(caller, r.embeddings(), r.cellIds());
+        Query filter = CellIndex.filter(caller, filters(r.filters()), false, null);
+        int limit = config.search().maxRadiusHits();
+        List<List<CellHit>> hits = index.radius(queries, maxDist, filter, limit);
+        return new SearchResults.Hits(version(), wrap(hits, r.cellIds(), limit));
+    }
+
+    /** The nearest cells of the centroid of the query cells, with the query coherence. */
+    public SearchResults.Centroid centroid(Caller caller, SearchRequests.Centroid r) {
+        int k = checkK(r.k() == null ? config.search().defaultK() : r.k());
+        List<float[]> queries = queries(caller, r.embeddings(), r.cellIds());
+        return centroidOf(caller, queries, k, filters(r.filters()));
+    }
+
+    /** Centroid search from already embedded query cells (unit vectors). */
+    public SearchResults.Centroid centroidOf(Caller caller, List<float[]> cells, int k, SearchFilters filters) {
+        float[][] vectors = cells.toArray(new float[0][]);
+        float[] centroid;
+        try {
+            centroid = Centroids.meanDirection(vectors);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.unprocessable(
+                    "no-centroid", "the query cells' embeddings cancel out; their centroid has no direction");
+        }
+        Query filter = CellIndex.filter(caller, filters, false, null);
+        List<CellHit> hits = index.nearest(List.of(centroid), k, filter).get(0);
+        IndexNeighbourSearch search = new IndexNeighbourSearch(
+                index, filter, centroid.length, config.search().maxRadiusHits());
+        // k-means takes at most as many clusters as there are query cells
+        KMeans.Options kmeans = KMeans.Options.of(SearchDefaults.COHERENCE_CLUSTERS);
+        QueryCoherence coherence = QueryCoherence.compute(
+                search, vectors, hits.stream().map(CellHit::id).toList(), kmeans, SearchDefaults.COHERENCE_K);
+        return new SearchResults.Centroid(
+                version(), vectors.length, centroid, hits, coherence.queryCoherence(), coherence.fraction());
+    }
+
+    /** Checks a k against the configured maximum. */
+    public int checkK(int k) {
+        int max = config.search().maxK();
+        if (k < 1 || k > max) {
+            throw ApiProblem.badRequest(
+                            "k-out-of-range",
+                            "k = " + k + " is out of range; ask for 1 to " + max
+                                    + " neighbours (atlas.query.search.max-k)")
+                    .with("field", "k")
+                    .with("limit", max);
+        }
+        return k;
+    }
+
+    /** Resolves query vectors against the current model's dimension. */
+    public List<float[]> queries(Caller caller, List<float[]> embeddings, List<String> cellIds) {
+        int dim = models.current().encoder().latentDim();
+        return QueryVectors.resolve(embeddings, cellIds, dim, config.search().maxQueries(), index, caller);
+    }
+
+    static SearchFilters filters(SearchFilters f) {
+        return f == null ? SearchFilters.none() : f;
+    }
+
+    private String version() {
+        return models.currentManifest().version();
+    }
+
+    private static List<SearchResults.QueryHits> wrap(List<List<CellHit>> hits, List<String> cellIds, int limit) {
+        List<SearchResults.QueryHits> out = new ArrayList<>(hits.size());
+        for (int i = 0; i < hits.size(); i++) {
+            String id = cellIds == null || cellIds.isEmpty() ? null : cellIds.get(i);
+            boolean truncated = limit > 0 && hits.get(i).size() >= limit;
+            out.add(new SearchResults.QueryHits(i, id, hits.get(i), truncated));
+        }
+        return out;
+    }
+}

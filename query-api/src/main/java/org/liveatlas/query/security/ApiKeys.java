@@ -1,0 +1,58 @@
+package org.liveatlas.query.security;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.liveatlas.query.config.QueryConfig;
+
+/**
+ * The configured API keys, looked up by the SHA-256 of the presented key, so the configuration never
+ * holds a usable secret. Comparison is of digests in constant time.
+ */
+@ApplicationScoped
+public class ApiKeys {
+    private final Map<String, Caller> byDigest = new HashMap<>();
+
+    ApiKeys(QueryConfig config) {
+        config.security().keys().forEach((name, key) -> {
+            String digest = key.sha256().trim().toLowerCase(Locale.ROOT);
+            if (!digest.matches("[0-9a-f]{64}")) {
+                throw new IllegalStateException("atlas.query.security.keys." + name
+                        + ".sha256 is not a SHA-256 hex digest (64 hex digits); compute it with"
+                        + " `printf %s \"$KEY\" | sha256sum`");
+            }
+            byDigest.put(digest, new Caller(name, key.groups().orElse(Set.of())));
+        });
+    }
+
+    /** The caller owning {@code presentedKey}, if any key matches. */
+    public Optional<Caller> lookup(String presentedKey) {
+        byte[] digest = sha256(presentedKey);
+        for (Map.Entry<String, Caller> e : byDigest.entrySet()) {
+            if (MessageDigest.isEqual(digest, HexFormat.of().parseHex(e.getKey()))) {
+                return Optional.of(e.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Lower-case hex SHA-256 of a key, as the configuration stores it. */
+    public static String sha256Hex(String key) {
+        return HexFormat.of().formatHex(sha256(key));
+    }
+
+    private static byte[] sha256(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    }
+}

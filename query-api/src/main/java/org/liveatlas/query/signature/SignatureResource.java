@@ -1,0 +1,113 @@
+package org.liveatlas.query.signature;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Arrays;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.liveatlas.query.annotate.JsonCounts;
+import org.liveatlas.query.annotate.Uploads;
+import org.liveatlas.query.config.QueryConfig;
+import org.liveatlas.query.problem.ApiProblem;
+import org.liveatlas.query.search.SearchFilters;
+import org.liveatlas.query.security.CurrentCaller;
+
+/** {@code POST /v1/search/signature}: cells of the upload scoring highest on a gene list form the centroid. */
+@Path("/v1/search/signature")
+@Produces(MediaType.APPLICATION_JSON)
+public class SignatureResource {
+    /** Share of the uploaded cells that form the centroid when the request gives none. */
+    static final double DEFAULT_TOP_FRACTION = 0.1;
+
+    @Inject
+    SignatureSearch signature;
+
+    @Inject
+    Uploads uploads;
+
+    @Inject
+    QueryConfig config;
+
+    @Inject
+    CurrentCaller caller;
+
+    /**
+     * JSON form.
+     *
+     * @param counts the cells to score
+     * @param genes the signature's gene symbols
+     * @param topFraction share of cells (top scores) forming the centroid, default 0.1
+     * @param k hits of the centroid search
+     * @param filters metadata filters
+     */
+    public record JsonRequest(
+            JsonCounts counts, List<String> genes, Double topFraction, Integer k, SearchFilters filters) {}
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Signature search over cells posted as JSON counts")
+    public SignatureSearch.Answer json(JsonRequest body) {
+        var c = caller.get();
+        if (body == null || body.counts() == null) {
+            throw ApiProblem.badRequest(
+                    "missing-counts", "the body needs 'counts' (genes, cell_ids, counts) and 'genes'");
+        }
+        if (body.genes() == null || body.genes().isEmpty()) {
+            throw ApiProblem.badRequest("missing-genes", "give the signature as a list of gene symbols in 'genes'");
+        }
+        try (Uploads.Staged staged =
+                uploads.stageJson(body.counts(), config.annotate().syncMaxCells())) {
+            return signature.run(
+                    c,
+                    staged,
+                    body.genes(),
+                    body.topFraction() == null ? DEFAULT_TOP_FRACTION : body.topFraction(),
+                    body.k() == null ? config.search().defaultK() : body.k(),
+                    body.filters() == null ? SearchFilters.none() : body.filters());
+        }
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Signature search over an uploaded dataset (form fields file, genes, top_fraction, k)")
+    public SignatureSearch.Answer file(
+            @RestForm("file") FileUpload file,
+            @RestForm("genes") String genes,
+            @RestForm("top_fraction") String topFraction,
+            @RestForm("k") String k) {
+        var c = caller.get();
+        if (file == null || file.uploadedFile() == null) {
+            throw ApiProblem.badRequest("missing-file", "send the dataset in the multipart form field 'file'");
+        }
+        if (genes == null || genes.isBlank()) {
+            throw ApiProblem.badRequest("missing-genes", "give the signature genes, comma-separated, in 'genes'");
+        }
+        List<String> list = Arrays.stream(genes.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
+        double fraction = parse(topFraction, "top_fraction", DEFAULT_TOP_FRACTION);
+        int kk = (int) parse(k, "k", config.search().defaultK());
+        try (Uploads.Staged staged = uploads.stageFile(file.uploadedFile(), file.fileName())) {
+            return signature.run(c, staged, list, fraction, kk, SearchFilters.none());
+        }
+    }
+
+    private static double parse(String value, String field, double fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw ApiProblem.badRequest("wrong-type", field + " '" + value + "' is not a number")
+                    .with("field", field);
+        }
+    }
+}

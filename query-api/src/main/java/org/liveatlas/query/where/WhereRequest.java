@@ -1,0 +1,24 @@
+package org.liveatlas.query.where;
+
+import java.util.List;
+import org.liveatlas.query.search.SearchFilters;
+
+/**
+ * {@code POST /v1/where}: which cells to count, then counted by study, sample, tissue, disease and
+ * deposit month. Give either a search ({@code embeddings} or {@code cell_ids}, several are averaged to
+ * their centroid, with {@code k} or {@code max_dist}) or a {@code label}.
+ *
+ * @param embeddings query vectors
+ * @param cellIds indexed cells as queries
+ * @param k nearest cells counted (default 1,000), when {@code max_dist} is absent
+ * @param maxDist count every cell within this cosine distance instead of the k nearest
+ * @param label count the cells whose author or predicted label is this
+ * @param filters metadata filters, inside the query
+ */
+public record WhereRequest(
+        List<float[]> embeddings,
+        List<String> cellIds,
+        Integer k,
+        Double maxDist,
+        String label,
+        SearchFilters filters) {}
