@@ -19,6 +19,7 @@ import org.liveatlas.core.matrix.CsrBatch;
 import org.liveatlas.core.synth.H5adWriter;
 import org.liveatlas.query.config.QueryConfig;
 import org.liveatlas.query.problem.ApiProblem;
+import org.liveatlas.query.problem.ProblemText;
 
 /**
  * Puts an upload where the core's readers can open it: an {@code .h5ad} or 10x {@code .h5} file as is, a
@@ -50,9 +51,9 @@ public class Uploads {
             if (message == null) {
                 return "the upload cannot be read";
             }
-            return message.replace(input.toString(), name)
-                    .replace(folder.toString(), "upload")
-                    .replace(folder.toAbsolutePath().toString(), "upload");
+            return ProblemText.clean(message.replace(input.toString(), name)
+                    .replace(folder.toAbsolutePath().toString(), "upload")
+                    .replace(folder.toString(), "upload"));
         }
     }
 
@@ -105,12 +106,19 @@ public class Uploads {
         CsrBatch csr = counts.toCsr(maxCells);
         Path folder = newFolder();
         Path file = folder.resolve("counts.h5ad");
-        Map<String, List<String>> obs = counts.obs() == null ? Map.of() : new LinkedHashMap<>(counts.obs());
+        Map<String, List<String>> obs =
+                counts.obs() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(counts.obs());
+        if (obs.isEmpty()) {
+            // the writer needs at least one column per frame to record the column order
+            obs.put("cell_id", counts.cellIds());
+        }
         try {
-            H5adWriter.write(file, csr, counts.cellIds(), obs, counts.genes(), Map.of());
+            // one var column: the writer needs at least one to record the column order
+            H5adWriter.write(file, csr, counts.cellIds(), obs, counts.genes(), Map.of("gene_symbols", counts.genes()));
         } catch (RuntimeException e) {
             deleteTree(folder);
-            throw ApiProblem.badRequest("invalid-counts", "the posted counts cannot be used: " + e.getMessage());
+            String why = e.getMessage() == null ? "" : ": " + e.getMessage().replace(file.toString(), "posted counts");
+            throw ApiProblem.badRequest("invalid-counts", "the posted counts cannot be used" + ProblemText.clean(why));
         }
         return new Staged(file, folder, "posted counts");
     }

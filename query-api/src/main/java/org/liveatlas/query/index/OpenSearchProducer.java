@@ -3,6 +3,7 @@ package org.liveatlas.query.index;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import org.apache.hc.core5.http.HttpHost;
@@ -16,8 +17,9 @@ import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBui
 @ApplicationScoped
 public class OpenSearchProducer {
 
+    // a singleton, not a proxied normal-scoped bean: the client class has no no-args constructor
     @Produces
-    @ApplicationScoped
+    @Singleton
     OpenSearchClient client(QueryConfig config) {
         HttpHost host;
         try {

@@ -132,6 +132,24 @@ public final class ProblemMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
+        // the JSON reader reports body errors as a 400 wrapping Jackson's exception
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof UnrecognizedPropertyException u) {
+                return unknownField(u, uri);
+            }
+            if (c instanceof ValueInstantiationException v) {
+                return invalidInstance(v, uri);
+            }
+            if (c instanceof MismatchedInputException m) {
+                return mismatched(m, uri);
+            }
+            if (c instanceof JsonParseException p) {
+                return malformed(p, uri);
+            }
+            if (c instanceof JsonMappingException m) {
+                return otherJson(m, uri);
+            }
+        }
         int status = e.getResponse().getStatus();
         String reason = Response.Status.fromStatusCode(status) == null
                 ? "Error"
@@ -240,13 +258,7 @@ public final class ProblemMappers {
         return "object";
     }
 
-    /** Removes anything that looks like a Java class name from a message meant for callers. */
     static String clean(String message) {
-        if (message == null || message.isBlank()) {
-            return "invalid value";
-        }
-        String first = message.lines().findFirst().orElse(message);
-        return first.replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.){2,}[A-Z][A-Za-z0-9_$]*", "value")
-                .replaceAll("`[^`]*`", "value");
+        return ProblemText.clean(message);
     }
 }

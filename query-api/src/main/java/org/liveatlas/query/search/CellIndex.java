@@ -87,7 +87,8 @@ public class CellIndex {
 
     /** A radial k-NN query: every accepted cell within cosine distance {@code maxDist}. */
     public static Query radial(float[] vector, double maxDist, Query filter) {
-        float minScore = (float) Distances.fromCosineDistance(SCORE_SPACE, maxDist);
+        // OpenSearch wants min_score > 0; max_dist 2 (every cell) maps to 0, so take the smallest positive
+        float minScore = Math.max((float) Distances.fromCosineDistance(SCORE_SPACE, maxDist), Float.MIN_NORMAL);
         return Query.of(q -> q.knn(
                 kn -> kn.field(FIELD).vector(boxed(vector)).minScore(minScore).filter(filter)));
     }

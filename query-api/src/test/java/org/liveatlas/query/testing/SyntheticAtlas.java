@@ -84,9 +84,19 @@ public final class SyntheticAtlas {
         this.threshold = calibrate();
     }
 
+    private static SyntheticAtlas shared;
+
     /** Builds the atlas (deterministic). */
     public static SyntheticAtlas build() {
         return new SyntheticAtlas();
+    }
+
+    /** One atlas per class loader, built on first use. */
+    public static synchronized SyntheticAtlas shared() {
+        if (shared == null) {
+            shared = build();
+        }
+        return shared;
     }
 
     /** Saves the model as version {@link #MODEL_VERSION} under {@code modelsDir}. */
@@ -162,7 +172,12 @@ public final class SyntheticAtlas {
         }
         obs.put("cluster", clusters);
         H5adWriter.write(
-                file, rows, q.cellIds().subList(from, to), obs, q.genes().symbols(), Map.of());
+                file,
+                rows,
+                q.cellIds().subList(from, to),
+                obs,
+                q.genes().symbols(),
+                Map.of("gene_ids", q.genes().ids()));
         return file;
     }
 

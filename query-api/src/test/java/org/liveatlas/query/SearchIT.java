@@ -1,0 +1,211 @@
+package org.liveatlas.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.liveatlas.query.testing.Api.map;
+import static org.liveatlas.query.testing.Api.postJson;
+import static org.liveatlas.query.testing.Api.vector;
+import static org.liveatlas.query.testing.AtlasTestResource.OUTSIDER_KEY;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.liveatlas.core.search.Distances;
+import org.liveatlas.query.testing.AtlasTestResource;
+import org.liveatlas.query.testing.SyntheticAtlas;
+
+/** Nearest, radius, centroid and signature searches against the real OpenSearch with the synthetic atlas. */
+@QuarkusTest
+@QuarkusTestResource(AtlasTestResource.class)
+class SearchIT {
+    static final SyntheticAtlas ATLAS = SyntheticAtlas.shared();
+
+    @Test
+    void nearestReturnsThePlantedCellFirstWithItsMetadataAndCosineDistance() {
+        int row = firstIndexedRow("synth01", 0);
+        Response r = postJson(
+                OUTSIDER_KEY,
+                "/v1/search/nearest",
+                map("embeddings", List.of(vector(ATLAS.embedding("synth01", row))), "k", 10));
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        List<Map<String, Object>> hits = r.jsonPath().getList("results[0].hits");
+        assertThat(hits).hasSize(10);
+        assertThat(hits.get(0).get("id")).isEqualTo(ATLAS.docId("synth01", row));
+        assertThat(((Number) hits.get(0).get("distance")).doubleValue()).isLessThan(1e-4);
+        assertThat(r.jsonPath().getString("results[0].hits[0].cell.author_label"))
+                .isEqualTo(ATLAS.label("synth01", row));
+        assertThat(r.jsonPath().getString("results[0].hits[0].cell.tissue")).isEqualTo("blood");
+        List<Float> distances = r.jsonPath().getList("results[0].hits.distance", Float.class);
+        assertThat(distances).isSorted();
+        // the distance is the cosine distance of the stored vectors, whatever OpenSearch's score is
+        String second = (String) hits.get(1).get("id");
+        int secondRow = rowOf(second);
+        double expected = Distances.cosineDistance(
+                ATLAS.embedding("synth01", row), ATLAS.embedding(second.split(":")[0], secondRow));
+        assertThat(distances.get(1).doubleValue()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    @Test
+    void nearestAppliesFiltersInsideTheKnnQuerySoKHitsComeBack() {
+        int row = firstIndexedRow("synth01", 1);
+        Response r = postJson(
+                OUTSIDER_KEY,
+                "/v1/search/nearest",
+                map(
+                        "embeddings",
+                        List.of(vector(ATLAS.embedding("synth01", row))),
+                        "k",
+                        25,
+                        "filters",
+                        map("study", List.of("synth02"))));
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        List<String> studies = r.jsonPath().getList("results[0].hits.cell.study_id");
+        assertThat(studies).hasSize(25).containsOnly("synth02");
+        List<String> labels = r.jsonPath().getList("results[0].hits.cell.author_label");
+        assertThat(labels.stream()
+                        .filter(l -> l.equals(ATLAS.label("synth01", row)))
+                        .count())
+                .isGreaterThanOrEqualTo(23);
+
+        Response tissue = postJson(
+                OUTSIDER_KEY,
+                "/v1/search/nearest",
+                map(
+                        "embeddings",
+                        List.of(vector(ATLAS.embedding("synth01", row))),
+                        "k",
+                        5,
+                        "filters",
+                        map(
+                                "tissue",
+                                List.of("lung"),
+                                "label",
+                                List.of(ATLAS.typeNames().get(2)))));
+        assertThat(tissue.jsonPath().getList("results[0].hits.cell.tissue", String.class))
+                .hasSize(5)
+                .containsOnly("lung");
+        assertThat(tissue.jsonPath().getList("results[0].hits.cell.author_label", String.class))
+                .containsOnly(ATLAS.typeNames().get(2));
+    }
+
+    @Test
+    void nearestByCellIdsSearchesFromTheStoredEmbeddings() {
+        int row = firstIndexedRow("synth02", 3);
+        String id = ATLAS.docId("synth02", row);
+        Response r = postJson(OUTSIDER_KEY, "/v1/search/nearest", map("cell_ids", List.of(id), "k", 3));
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        assertThat(r.jsonPath().getString("results[0].cell_id")).isEqualTo(id);
+        assertThat(r.jsonPath().getString("results[0].hits[0].id")).isEqualTo(id);
+    }
+
+    @Test
+    void radiusReturnsTheCellsWithinMaxDistOfAnExactSearch() {
+        int row = firstIndexedRow("synth01", 2);
+        float[] q = ATLAS.embedding("synth01", row);
+        List<Double> all = new ArrayList<>();
+        for (String s : List.of("synth01", "synth02")) {
+            for (int r = 0; r < SyntheticAtlas.CELLS_PER_STUDY; r++) {
+                if (ATLAS.indexed(s, r)) {
+                    all.add(Distances.cosineDistance(q, ATLAS.embedding(s, r)));
+                }
+            }
+        }
+        all.sort(Double::compare);
+        double maxDist = (all.get(30) + all.get(31)) / 2; // 31 public cells lie within it
+        Set<String> expected = new HashSet<>();
+        for (String s : List.of("synth01", "synth02")) {
+            for (int r = 0; r < SyntheticAtlas.CELLS_PER_STUDY; r++) {
+                if (ATLAS.indexed(s, r) && Distances.cosineDistance(q, ATLAS.embedding(s, r)) <= maxDist) {
+                    expected.add(ATLAS.docId(s, r));
+                }
+            }
+        }
+        Response r =
+                postJson(OUTSIDER_KEY, "/v1/search/radius", map("embeddings", List.of(vector(q)), "max_dist", maxDist));
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        List<String> ids = r.jsonPath().getList("results[0].hits.id");
+        List<Float> distances = r.jsonPath().getList("results[0].hits.distance", Float.class);
+        assertThat(distances).allSatisfy(d -> assertThat(d.doubleValue()).isLessThanOrEqualTo(maxDist + 1e-5));
+        assertThat(expected).hasSize(31);
+        assertThat(new HashSet<>(ids)).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void centroidOfOneTypeFindsThatTypeAndIsMoreCoherentThanAMixedQuery() {
+        List<List<Float>> oneType = new ArrayList<>();
+        List<List<Float>> mixed = new ArrayList<>();
+        String label = ATLAS.typeNames().get(3);
+        for (int r = 0; r < SyntheticAtlas.CELLS_PER_STUDY && (oneType.size() < 20 || mixed.size() < 20); r++) {
+            String l = ATLAS.label(SyntheticAtlas.QUERY_STUDY, r);
+            if (l.equals(label) && oneType.size() < 20) {
+                oneType.add(vector(ATLAS.embedding(SyntheticAtlas.QUERY_STUDY, r)));
+            }
+            if (!l.equals(ATLAS.absentLabel()) && mixed.size() < 20) {
+                mixed.add(vector(ATLAS.embedding(SyntheticAtlas.QUERY_STUDY, r)));
+            }
+        }
+        Response one = postJson(OUTSIDER_KEY, "/v1/search/centroid", map("embeddings", oneType, "k", 50));
+        assertThat(one.statusCode()).as(one.asString()).isEqualTo(200);
+        assertThat(one.jsonPath().getList("hits.cell.author_label", String.class))
+                .hasSize(50)
+                .containsOnly(label);
+        Response mix = postJson(OUTSIDER_KEY, "/v1/search/centroid", map("embeddings", mixed, "k", 50));
+        assertThat(mix.statusCode()).as(mix.asString()).isEqualTo(200);
+        double coherent = one.jsonPath().getDouble("query_coherence");
+        double incoherent = mix.jsonPath().getDouble("query_coherence");
+        assertThat(coherent).isGreaterThan(incoherent);
+        assertThat(one.jsonPath().getDouble("query_coherence_fraction")).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void signatureSearchCentresOnTheCellsExpressingTheMarkers() {
+        int type = 1;
+        Map<String, Object> counts = map(
+                "genes", ATLAS.genes(),
+                "cell_ids", queryIds(0, 150),
+                "counts", ATLAS.queryCounts(0, 150));
+        Response r = postJson(
+                OUTSIDER_KEY,
+                "/v1/search/signature",
+                map("counts", counts, "genes", ATLAS.markers(type).subList(0, 10), "top_fraction", 0.1, "k", 30));
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        List<String> selected = r.jsonPath().getList("selected_cell_ids");
+        assertThat(selected).hasSize(15);
+        long ofType = selected.stream()
+                .filter(id -> ATLAS.label(
+                                SyntheticAtlas.QUERY_STUDY,
+                                ATLAS.study(SyntheticAtlas.QUERY_STUDY)
+                                        .cellIds()
+                                        .indexOf(id))
+                        .equals(ATLAS.typeNames().get(type)))
+                .count();
+        assertThat(ofType).isEqualTo(15);
+        assertThat(r.jsonPath().getList("search.hits.cell.author_label", String.class))
+                .hasSize(30)
+                .containsOnly(ATLAS.typeNames().get(type));
+    }
+
+    static List<String> queryIds(int from, int to) {
+        return ATLAS.study(SyntheticAtlas.QUERY_STUDY).cellIds().subList(from, to);
+    }
+
+    static int firstIndexedRow(String study, int type) {
+        for (int r = 0; r < SyntheticAtlas.CELLS_PER_STUDY; r++) {
+            if (ATLAS.indexed(study, r)
+                    && ATLAS.label(study, r).equals(ATLAS.typeNames().get(type))) {
+                return r;
+            }
+        }
+        throw new IllegalStateException("no indexed cell of type " + type + " in " + study);
+    }
+
+    static int rowOf(String docId) {
+        String[] parts = docId.split(":", 2);
+        return ATLAS.study(parts[0]).cellIds().indexOf(parts[1]);
+    }
+}

@@ -1,0 +1,243 @@
+package org.liveatlas.query.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.liveatlas.core.synth.SyntheticStudy;
+import org.liveatlas.infra.stack.AtlasStack;
+import org.liveatlas.infra.stack.ServiceName;
+import org.liveatlas.infra.stack.StackConfig;
+import org.liveatlas.infra.stack.StackKey;
+import org.liveatlas.query.security.ApiKeys;
+import org.liveatlas.schemas.index.IndexMappings;
+import org.liveatlas.schemas.index.KnnSettings;
+
+/**
+ * Starts the real embedded OpenSearch (k-NN plugin) with the infra module's stack classes on free ports,
+ * indexes the {@link SyntheticAtlas} with the schemas' index mappings, saves its model, and hands the
+ * endpoints, model folder and test API keys to the application as configuration.
+ */
+public final class AtlasTestResource implements QuarkusTestResourceLifecycleManager {
+    /** Key of a caller outside every group. */
+    public static final String OUTSIDER_KEY = "outsider-secret-key";
+    /** Key of a member of {@link SyntheticAtlas#PRIVATE_GROUP}. */
+    public static final String MEMBER_KEY = "member-secret-key";
+    /** Largest upload accepted in the tests. */
+    public static final long MAX_UPLOAD = 8_000_000;
+    /** Uploads with more cells run as jobs in the tests. */
+    public static final int SYNC_MAX_CELLS = 200;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private AtlasStack stack;
+    private Path dir;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            dir = Files.createTempDirectory(
+                    "liveatlas-query-it-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            stack = new AtlasStack(stackConfig(dir.resolve("stack")), EnumSet.of(ServiceName.OPENSEARCH));
+            stack.up(line -> System.out.println("[query test stack] " + line));
+            String url = stack.endpoints().openSearchUrl();
+            SyntheticAtlas atlas = SyntheticAtlas.shared();
+            Path models = dir.resolve("models");
+            atlas.saveModel(models);
+            index(url, atlas);
+            Map<String, String> config = new HashMap<>();
+            config.put("atlas.query.opensearch.url", url);
+            config.put("atlas.query.models.dir", models.toString());
+            config.put("atlas.query.annotate.work-dir", dir.resolve("uploads").toString());
+            config.put("atlas.query.annotate.min-shared-genes", "100");
+            config.put("atlas.query.annotate.sync-max-cells", Integer.toString(SYNC_MAX_CELLS));
+            config.put("atlas.query.annotate.max-upload-bytes", Long.toString(MAX_UPLOAD));
+            config.put("atlas.query.security.requests-per-minute", "100000");
+            config.put("atlas.query.security.keys.outsider.sha256", ApiKeys.sha256Hex(OUTSIDER_KEY));
+            config.put("atlas.query.security.keys.member.sha256", ApiKeys.sha256Hex(MEMBER_KEY));
+            config.put("atlas.query.security.keys.member.groups", SyntheticAtlas.PRIVATE_GROUP);
+            config.put("liveatlas.test.data-dir", dir.toString());
+            return config;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("cannot start the query API's test atlas: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (stack != null) {
+            stack.down(line -> {});
+        }
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                System.err.println("[query test stack] could not delete " + dir + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The cells and studies indexes of the atlas, built as the indexing pipeline builds them. */
+    static void index(String url, SyntheticAtlas atlas) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        String cells = IndexMappings.cellsIndexName(SyntheticAtlas.MODEL_VERSION);
+        send(
+                http,
+                "PUT",
+                url + "/" + cells,
+                IndexMappings.cellsIndex(KnnSettings.defaults(SyntheticAtlas.LATENT))
+                        .toString());
+        send(
+                http,
+                "PUT",
+                url + "/" + IndexMappings.STUDIES_INDEX,
+                IndexMappings.studiesIndex(1, 0).toString());
+        send(
+                http,
+                "POST",
+                url + "/_aliases",
+                "{\"actions\":[{\"add\":{\"index\":\"" + cells + "\",\"alias\":\"" + IndexMappings.CELLS_ALIAS
+                        + "\"}}]}");
+        StringBuilder bulk = new StringBuilder();
+        for (String id : SyntheticAtlas.indexedStudies()) {
+            SyntheticStudy s = atlas.study(id);
+            String[] td = SyntheticAtlas.TISSUE_DISEASE.get(id);
+            boolean priv = SyntheticAtlas.isPrivate(id);
+            long n = 0;
+            for (int r = 0; r < s.cells(); r++) {
+                if (!atlas.indexed(id, r)) {
+                    continue;
+                }
+                n++;
+                ObjectNode doc = JSON.createObjectNode();
+                doc.put("cell_id", s.cellIds().get(r));
+                doc.put("study_id", id);
+                doc.put("sample", s.obs().get(SyntheticStudy.SAMPLE).get(r));
+                doc.put("donor", s.obs().get(SyntheticStudy.DONOR).get(r));
+                doc.put("tissue", td[0]);
+                doc.put("disease", td[1]);
+                doc.put("organism", "Homo sapiens");
+                doc.put("assay", "10x 3' v3");
+                doc.put("author_label", atlas.label(id, r));
+                doc.put(
+                        "author_label_ontology_id",
+                        s.obs().get(SyntheticStudy.CELL_TYPE_ONTOLOGY_ID).get(r));
+                doc.put("predicted_label", atlas.label(id, r));
+                doc.put("reference", true);
+                doc.put("model_version", SyntheticAtlas.MODEL_VERSION);
+                doc.put("ingest_time", SyntheticAtlas.MONTH.get(id));
+                doc.put("visibility", priv ? "private" : "public");
+                if (priv) {
+                    doc.put("owner_group", SyntheticAtlas.PRIVATE_GROUP);
+                }
+                var vec = doc.putArray("embedding");
+                for (float x : atlas.embedding(id, r)) {
+                    vec.add(x);
+                }
+                bulk.append("{\"index\":{\"_index\":\"")
+                        .append(cells)
+                        .append("\",\"_id\":\"")
+                        .append(atlas.docId(id, r))
+                        .append("\"}}\n")
+                        .append(doc)
+                        .append('\n');
+            }
+            Map<String, Object> study = new LinkedHashMap<>();
+            study.put("study_id", id);
+            study.put("title", "Synthetic study " + id);
+            study.put("organism", "Homo sapiens");
+            study.put("tissue", td[0]);
+            study.put("disease", td[1]);
+            study.put("reference", true);
+            study.put("visibility", priv ? "private" : "public");
+            if (priv) {
+                study.put("owner_group", SyntheticAtlas.PRIVATE_GROUP);
+            }
+            study.put("state", "indexed");
+            study.put("deposited_at", SyntheticAtlas.MONTH.get(id));
+            study.put("model_version", SyntheticAtlas.MODEL_VERSION);
+            study.put("cells_total", s.cells());
+            study.put("cells_read", s.cells());
+            study.put("cells_kept", n);
+            study.put("cells_embedded", n);
+            study.put("cells_indexed", n);
+            bulk.append("{\"index\":{\"_index\":\"")
+                    .append(IndexMappings.STUDIES_INDEX)
+                    .append("\",\"_id\":\"")
+                    .append(id)
+                    .append("\"}}\n")
+                    .append(JSON.writeValueAsString(study))
+                    .append('\n');
+        }
+        String answer = send(http, "POST", url + "/_bulk?refresh=true", bulk.toString());
+        if (JSON.readTree(answer).path("errors").asBoolean(true)) {
+            throw new IllegalStateException(
+                    "bulk indexing of the test atlas failed: " + answer.substring(0, Math.min(2000, answer.length())));
+        }
+    }
+
+    private static String send(HttpClient http, String method, String url, String body)
+            throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .method(method, HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", url.contains("_bulk") ? "application/x-ndjson" : "application/json")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    /** Configuration of a private OpenSearch for the benchmark (free ports, 1 GB heap). */
+    public static StackConfig benchStackConfig(Path dataDir) {
+        return stackConfig(dataDir).with(Map.of(StackKey.OPENSEARCH_HEAP, "1g"));
+    }
+
+    /** The stack's default configuration on free ports with the given data folder (as the infra test kit does). */
+    static StackConfig stackConfig(Path dataDir) {
+        Map<StackKey, String> m = new EnumMap<>(StackKey.class);
+        m.put(StackKey.DATA_DIR, dataDir.toString());
+        Set<Integer> taken = new HashSet<>();
+        for (StackKey k : StackKey.values()) {
+            if (k.key().endsWith("port")) {
+                m.put(k, Integer.toString(freePort(taken)));
+            }
+        }
+        m.put(StackKey.START_TIMEOUT, "240");
+        m.put(StackKey.STOP_TIMEOUT, "20");
+        m.put(StackKey.OPENSEARCH_HEAP, "512m");
+        return StackConfig.defaults().with(m);
+    }
+
+    private static int freePort(Set<Integer> taken) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                if (taken.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot find a free port: " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalStateException("cannot find a free port");
+    }
+}
