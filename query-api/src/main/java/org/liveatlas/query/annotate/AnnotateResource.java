@@ -82,8 +82,8 @@ public class AnnotateResource {
             @RestForm("file") FileUpload file,
             @RestForm("k") String k,
             @RestForm("weighting") String weighting,
-            @RestForm("safelist") String safelist,
-            @RestForm("blocklist") String blocklist,
+            @RestForm("safelist") List<String> safelist,
+            @RestForm("blocklist") List<String> blocklist,
             @RestForm("cluster_column") String clusterColumn,
             @RestForm("consensus") String consensus,
             @QueryParam("format") String format) {
@@ -94,8 +94,8 @@ public class AnnotateResource {
         AnnotateOptions options = new AnnotateOptions(
                         parseK(k),
                         parseEnum(VoteWeighting.class, "weighting", weighting),
-                        list(safelist),
-                        list(blocklist),
+                        labels(safelist),
+                        labels(blocklist),
                         clusterColumn,
                         parseEnum(ConsensusMethod.class, "consensus", consensus))
                 .checked(config.annotate().maxK());
@@ -232,14 +232,12 @@ public class AnnotateResource {
         }
     }
 
-    private static List<String> list(String csv) {
-        if (csv == null || csv.isBlank()) {
+    /** Labels from repeated form fields, one label each (Cell Ontology names may hold commas). */
+    private static List<String> labels(List<String> fields) {
+        if (fields == null) {
             return List.of();
         }
-        return Arrays.stream(csv.split(","))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .toList();
+        return fields.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     private static ApiProblem noJob(String id) {
