@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.liveatlas.core.model.Manifest;
+import org.liveatlas.query.problem.ApiProblem;
 import org.liveatlas.query.security.CurrentCaller;
 
 /** {@code /v1/models}: the model versions and the one queries are embedded with. */
@@ -43,7 +44,14 @@ public class ModelsResource {
     public Map<String, List<ModelView>> list() {
         caller.get();
         List<Manifest> all = registry.list();
-        String current = all.isEmpty() ? null : registry.currentManifest().version();
+        String serving;
+        try {
+            serving = all.isEmpty() ? null : registry.currentManifest().version();
+        } catch (ApiProblem e) {
+            // versions exist but none may serve: list them, none marked current
+            serving = null;
+        }
+        String current = serving;
         return Map.of(
                 "models",
                 all.stream()

@@ -54,7 +54,11 @@ public final class NearestSearchBenchmark {
         if (args.length > 3) {
             url = args[3];
         } else {
-            dir = Files.createTempDirectory("liveatlas-bench-");
+            // world-searchable: OpenSearch runs as an unprivileged uid when started by root
+            dir = Files.createTempDirectory(
+                    "liveatlas-bench-",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
             stack = new AtlasStack(AtlasTestResource.benchStackConfig(dir), EnumSet.of(ServiceName.OPENSEARCH));
             stack.up(System.out::println);
             url = stack.endpoints().openSearchUrl();
