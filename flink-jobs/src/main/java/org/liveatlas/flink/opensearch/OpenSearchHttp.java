@@ -17,6 +17,7 @@ import org.opensearch.client.opensearch.generic.Requests;
 import org.opensearch.client.opensearch.generic.Response;
 import org.opensearch.client.transport.OpenSearchTransport;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
+import org.opensearch.client.transport.httpclient5.ResponseException;
 
 /**
  * JSON over opensearch-java's generic client: the sink, the index manager and the reference search send
@@ -86,20 +87,28 @@ public final class OpenSearchHttp implements AutoCloseable {
         }
         try (Response response = client.execute(builder.build())) {
             JsonNode parsed = response.getBody()
-                    .map(b -> {
-                        byte[] bytes = b.bodyAsBytes();
-                        if (bytes.length == 0) {
-                            return Json.mapper().missingNode();
-                        }
-                        try {
-                            return Json.mapper().readTree(bytes);
-                        } catch (IOException e) {
-                            // a proxy's HTML error page: keep the text so the caller can report it
-                            return Json.mapper().getNodeFactory().textNode(new String(bytes, StandardCharsets.UTF_8));
-                        }
-                    })
+                    .map(b -> parse(b.bodyAsBytes()))
                     .orElse(Json.mapper().missingNode());
             return new Answer(response.getStatus(), parsed);
+        } catch (ResponseException e) {
+            // the transport throws for HTTP error statuses; callers want them as answers to classify
+            // its message is the request line, a newline, then the answer's body
+            String message = String.valueOf(e.getMessage());
+            int nl = message.indexOf('\n');
+            byte[] bytes = (nl < 0 ? "" : message.substring(nl + 1)).getBytes(StandardCharsets.UTF_8);
+            return new Answer(e.status(), parse(bytes));
+        }
+    }
+
+    private static JsonNode parse(byte[] bytes) {
+        if (bytes.length == 0) {
+            return Json.mapper().missingNode();
+        }
+        try {
+            return Json.mapper().readTree(bytes);
+        } catch (IOException e) {
+            // a proxy's HTML error page: keep the text so the caller can report it
+            return Json.mapper().getNodeFactory().textNode(new String(bytes, StandardCharsets.UTF_8));
         }
     }
 
