@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -23,10 +22,6 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.liveatlas.core.AtlasException;
 import org.liveatlas.core.PoisonInputException;
-import org.liveatlas.core.annotate.CellVote;
-import org.liveatlas.core.io.StudyReader;
-import org.liveatlas.core.prep.PreparedChunk;
-import org.liveatlas.core.prep.PreparedStudy;
 import org.liveatlas.core.qc.QcReport;
 import org.liveatlas.flink.config.PipelineConfig;
 import org.liveatlas.flink.opensearch.BulkAction;
@@ -46,7 +41,6 @@ import org.liveatlas.schemas.events.StudyState;
 import org.liveatlas.schemas.events.StudyStatus;
 import org.liveatlas.schemas.events.StudyWithdrawn;
 import org.liveatlas.schemas.store.ObjectLayout;
-import org.liveatlas.schemas.study.ObsColumns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,60 +179,34 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
         long embedded = 0;
         try {
             Path input = download(d, dir);
-            try (PreparedStudy study = m.preprocessor().open(d.studyId(), input)) {
-                StudyReader reader = study.reader();
-                CellDocuments.ObsValues obs = obsValues(reader, d.study().columns());
-                long total = reader.cellCount();
-                int latent = m.latentDim();
-                while (study.hasNext()) {
-                    PreparedChunk chunk = study.next();
-                    int rows = chunk.cells();
-                    float[] emb = m.encoder().embed(chunk.expression());
-                    List<CellVote> votes = annotator.annotate(index, d.studyId(), emb, rows, latent);
-                    int[] studyRows = chunk.studyRows();
-                    Instant now = Instant.now();
-                    for (int r = 0; r < rows; r++) {
-                        String cellId = chunk.cellIds().get(r);
-                        String doc = CellDocuments.document(
-                                d.study(),
-                                d.depositVersion(),
-                                m.version(),
-                                cellId,
-                                studyRows[r],
-                                obs,
-                                emb,
-                                r,
-                                latent,
-                                votes.get(r),
-                                now);
-                        out.collect(BulkAction.upsert(index, CellDocuments.id(d.studyId(), cellId), doc, group));
-                    }
-                    embedded += rows;
-                    QcReport soFar = study.qcReport();
-                    ctx.output(
-                            STATUS,
-                            status(
-                                    d,
-                                    m.version(),
-                                    new CellCounts(total, soFar.cellsRead(), soFar.cellsKept(), embedded, 0)));
-                }
-                QcReport qc = study.qcReport();
-                StudyBarrier done = new StudyBarrier(
-                        StudyBarrier.Outcome.INDEXED,
-                        d.studyId(),
-                        d.depositVersion(),
-                        m.version(),
-                        index,
-                        total,
-                        qc.cellsRead(),
-                        qc.cellsKept(),
-                        embedded,
-                        qc,
-                        d.study(),
-                        d.depositedAt(),
-                        null);
-                out.collect(BulkAction.barrier(Json.write(done), group));
-            }
+            long[] embeddedSoFar = {0};
+            StudyEmbedding.Result r = StudyEmbedding.run(
+                    m, annotator, index, d.study(), d.depositVersion(), input, out::collect, (total, soFar, n) -> {
+                        embeddedSoFar[0] = n;
+                        ctx.output(
+                                STATUS,
+                                status(
+                                        d,
+                                        m.version(),
+                                        new CellCounts(total, soFar.cellsRead(), soFar.cellsKept(), n, 0)));
+                    });
+            embedded = r.embedded();
+            QcReport qc = r.qc();
+            StudyBarrier done = new StudyBarrier(
+                    StudyBarrier.Outcome.INDEXED,
+                    d.studyId(),
+                    d.depositVersion(),
+                    m.version(),
+                    index,
+                    r.total(),
+                    qc.cellsRead(),
+                    qc.cellsKept(),
+                    embedded,
+                    qc,
+                    d.study(),
+                    d.depositedAt(),
+                    null);
+            out.collect(BulkAction.barrier(Json.write(done), group));
         } catch (PoisonInputException e) {
             LOG.warn("quarantining study {} version {}: {}", d.studyId(), d.depositVersion(), e.getMessage());
             deadLetter(ctx, event, d.studyId(), d.depositVersion(), e.getMessage(), m.version());
@@ -298,16 +266,7 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
         if (json != null) {
             ModelPublished p = Json.mapper().readValue(json, ModelPublished.class);
             if (model == null || !model.version().equals(p.modelVersion())) {
-                Path dir = Path.of(config.workDir()).resolve("liveatlas-model-" + p.modelVersion());
-                if (!Files.isDirectory(dir)) {
-                    Path tmp = Path.of(config.workDir()).resolve("liveatlas-model-" + UUID.randomUUID());
-                    store.downloadPrefix(ObjectLayout.modelPrefix(p.modelVersion()), tmp);
-                    try {
-                        Files.move(tmp, dir);
-                    } catch (java.nio.file.FileAlreadyExistsException raced) {
-                        deleteRecursively(tmp);
-                    }
-                }
+                Path dir = fetchModel(store, Path.of(config.workDir()), p.modelVersion());
                 LoadedModel next = LoadedModel.load(dir, p.modelVersion(), config);
                 if (model != null) {
                     model.close();
@@ -321,6 +280,21 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
                     + " and no --atlas.model.dir; publish a model or configure a model folder");
         }
         return model;
+    }
+
+    /** Downloads {@code models/<version>/} once into the work folder (atomically renamed into place). */
+    public static Path fetchModel(ObjectStore store, Path workDir, String version) throws IOException {
+        Path dir = workDir.resolve("liveatlas-model-" + version);
+        if (!Files.isDirectory(dir)) {
+            Path tmp = workDir.resolve("liveatlas-model-" + UUID.randomUUID());
+            store.downloadPrefix(ObjectLayout.modelPrefix(version), tmp);
+            try {
+                Files.move(tmp, dir);
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                deleteRecursively(tmp);
+            }
+        }
+        return dir;
     }
 
     private String ensureIndexes(LoadedModel m) throws IOException {
@@ -365,23 +339,7 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
                 + " lists no data file (.h5ad, 10x .h5 or matrix.mtx); deposit the counts with the study.json");
     }
 
-    private static CellDocuments.ObsValues obsValues(StudyReader reader, ObsColumns columns) {
-        if (columns == null) {
-            return new CellDocuments.ObsValues(null, null, null, null);
-        }
-        List<String> names = reader.obsColumnNames();
-        return new CellDocuments.ObsValues(
-                column(reader, names, columns.donor()),
-                column(reader, names, columns.sample()),
-                column(reader, names, columns.cellTypeLabel()),
-                column(reader, names, columns.cellOntologyId()));
-    }
-
-    private static List<String> column(StudyReader reader, List<String> names, String name) {
-        return name != null && names.contains(name) ? reader.obsColumn(name) : null;
-    }
-
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

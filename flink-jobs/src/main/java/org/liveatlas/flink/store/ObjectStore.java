@@ -84,6 +84,26 @@ public final class ObjectStore implements AutoCloseable {
         return out;
     }
 
+    /** Keys of every object under {@code prefix}. */
+    public List<String> list(String prefix) {
+        List<String> out = new ArrayList<>();
+        try {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(location.bucket())
+                    .prefix(prefix)
+                    .recursive(true)
+                    .build())) {
+                Item item = r.get();
+                if (!item.isDir() && !item.objectName().endsWith("/")) {
+                    out.add(item.objectName());
+                }
+            }
+        } catch (Exception e) {
+            throw new TransientException("cannot list " + prefix + " in " + location + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** Reads a small object whole (a study.json, a manifest). */
     public byte[] read(String key) {
         try (InputStream in = client.getObject(
