@@ -48,6 +48,7 @@ public record PipelineConfig(
         double qcMaxMito,
         int voteK,
         int annotateBatch,
+        long annotateExactMax,
         String workDir,
         Duration checkpointInterval,
         int parallelism,
@@ -85,6 +86,10 @@ public record PipelineConfig(
         new QcThresholds(qcMinGenes, qcMinCounts, qcMaxMito); // checks the ranges
         positive(voteK, PipelineOptions.VOTE_K.key());
         positive(annotateBatch, PipelineOptions.ANNOTATE_BATCH.key());
+        if (annotateExactMax < 0) {
+            throw new IllegalArgumentException(
+                    PipelineOptions.ANNOTATE_EXACT_MAX.key() + " must be >= 0, got " + annotateExactMax);
+        }
         requireText(workDir, PipelineOptions.WORK_DIR.key());
         Objects.requireNonNull(checkpointInterval, PipelineOptions.CHECKPOINT_INTERVAL.key());
         if (checkpointInterval.toMillis() < 10) {
@@ -132,6 +137,7 @@ public record PipelineConfig(
                 conf.get(PipelineOptions.QC_MAX_MITO),
                 conf.get(PipelineOptions.VOTE_K),
                 conf.get(PipelineOptions.ANNOTATE_BATCH),
+                conf.get(PipelineOptions.ANNOTATE_EXACT_MAX),
                 conf.get(PipelineOptions.WORK_DIR),
                 conf.get(PipelineOptions.CHECKPOINT_INTERVAL),
                 conf.get(PipelineOptions.PARALLELISM),

@@ -135,6 +135,11 @@ public final class PipelineOptions {
             .intType()
             .defaultValue(128)
             .withDescription("k-NN queries per multi-search request.");
+    public static final ConfigOption<Long> ANNOTATE_EXACT_MAX = ConfigOptions.key("atlas.annotate.exact-max")
+            .longType()
+            .defaultValue(100_000L)
+            .withDescription("Up to this many reference cells are voted against exactly in memory (read once per"
+                    + " study); beyond it, batched k-NN queries.");
     public static final ConfigOption<String> WORK_DIR = ConfigOptions.key("atlas.work-dir")
             .stringType()
             .defaultValue(System.getProperty("java.io.tmpdir"))
@@ -196,6 +201,7 @@ public final class PipelineOptions {
                 QC_MAX_MITO,
                 VOTE_K,
                 ANNOTATE_BATCH,
+                ANNOTATE_EXACT_MAX,
                 WORK_DIR,
                 CHECKPOINT_INTERVAL,
                 PARALLELISM,

@@ -48,6 +48,7 @@ public final class StudyEmbedding {
         long annotateNanos = 0;
         long emitNanos = 0;
         long start = System.nanoTime();
+        annotator.invalidate(); // reference cells may have changed since the previous study
         try (PreparedStudy prepared = model.preprocessor().open(study.studyId(), input)) {
             StudyReader reader = prepared.reader();
             CellDocuments.ObsValues obs = obsValues(reader, study.columns());

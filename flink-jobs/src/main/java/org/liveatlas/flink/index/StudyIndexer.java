@@ -89,7 +89,8 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
         store = new ObjectStore(config.s3());
         http = OpenSearchHttp.connect(config.openSearch());
         indexes = new IndexManager(http, config.indexPrefix());
-        annotator = new ReferenceAnnotator(http, config.voteK(), config.annotateBatch(), config.retryPolicy());
+        annotator = new ReferenceAnnotator(
+                http, config.voteK(), config.annotateBatch(), config.annotateExactMax(), config.retryPolicy());
         ensured = new HashSet<>();
         if (config.modelDir() != null) {
             model = LoadedModel.load(Path.of(config.modelDir()), null, config);

@@ -60,7 +60,8 @@ public final class Reindexer extends KeyedProcessFunction<String, KeyedJson, Bul
         store = new ObjectStore(config.s3());
         http = OpenSearchHttp.connect(config.openSearch());
         indexes = new IndexManager(http, config.indexPrefix());
-        annotator = new ReferenceAnnotator(http, config.voteK(), config.annotateBatch(), config.retryPolicy());
+        annotator = new ReferenceAnnotator(
+                http, config.voteK(), config.annotateBatch(), config.annotateExactMax(), config.retryPolicy());
     }
 
     @Override
