@@ -54,7 +54,11 @@ public final class IndexManager {
     /** Creates the cells index of {@code modelVersion} unless it exists; returns its name. */
     public String ensureCellsIndex(String modelVersion, KnnSettings knn) throws IOException {
         String index = cellsIndex(modelVersion);
-        ensure(index, Json.write(IndexMappings.cellsIndex(knn)));
+        ObjectNode body = IndexMappings.cellsIndex(knn);
+        // the pipeline refreshes explicitly when a study is complete; fewer periodic refreshes mean fewer,
+        // larger segments and far less HNSW graph building while a study streams in
+        ((ObjectNode) body.path("settings").path("index")).put("refresh_interval", "30s");
+        ensure(index, Json.write(body));
         return index;
     }
 

@@ -6,6 +6,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.liveatlas.core.PoisonInputException;
 import org.liveatlas.core.TransientException;
@@ -13,7 +17,7 @@ import org.liveatlas.schemas.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The writer of {@link OpenSearchSink}: buffers actions, sends them as bulk requests, inspects every item. */
+/** The writer of {@link OpenSearchSink}: buffers actions, sends them as bulk requests (one in flight), inspects every item. */
 final class OpenSearchSinkWriter implements SinkWriter<BulkAction> {
     private static final Logger LOG = LoggerFactory.getLogger(OpenSearchSinkWriter.class);
 
@@ -25,6 +29,12 @@ final class OpenSearchSinkWriter implements SinkWriter<BulkAction> {
     private final List<BulkAction> buffer = new ArrayList<>();
     private final Map<String, Long> acknowledged = new HashMap<>();
     private long bufferedBytes;
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "opensearch-bulk-sender");
+        t.setDaemon(true);
+        return t;
+    });
+    private Future<Void> inFlight;
 
     OpenSearchSinkWriter(
             OpenSearchHttp http, int maxActions, long maxBytes, RetryPolicy retry, BarrierHandler barrierHandler) {
@@ -39,11 +49,15 @@ final class OpenSearchSinkWriter implements SinkWriter<BulkAction> {
     public void write(BulkAction action, Context context) throws IOException, InterruptedException {
         if (action.kind() == BulkAction.Kind.BARRIER) {
             sendBuffered();
-            long acked = action.group() == null ? 0 : acknowledged.getOrDefault(action.group(), 0L);
-            barrierHandler.onBarrier(action.json(), acked, http);
-            if (action.group() != null) {
-                acknowledged.remove(action.group());
+            awaitInFlight();
+            long acked;
+            synchronized (acknowledged) {
+                acked = action.group() == null ? 0 : acknowledged.getOrDefault(action.group(), 0L);
+                if (action.group() != null) {
+                    acknowledged.remove(action.group());
+                }
             }
+            barrierHandler.onBarrier(action.json(), acked, http);
             return;
         }
         buffer.add(action);
@@ -56,16 +70,54 @@ final class OpenSearchSinkWriter implements SinkWriter<BulkAction> {
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
         sendBuffered();
+        awaitInFlight();
     }
 
-    /** Sends everything buffered; returns only when all of it is acknowledged. */
+    /**
+     * Hands the buffer to the sender thread, first waiting for the bulk request already in flight: at most
+     * one request in flight and one buffer filling, so OpenSearch indexes while the task prepares the next
+     * batch, and a slow cluster blocks the task (back-pressure) instead of growing a queue.
+     */
     void sendBuffered() throws IOException, InterruptedException {
         if (buffer.isEmpty()) {
             return;
         }
+        awaitInFlight();
         List<BulkAction> pending = new ArrayList<>(buffer);
         buffer.clear();
         bufferedBytes = 0;
+        inFlight = sender.submit(() -> {
+            send(pending);
+            return null;
+        });
+    }
+
+    /** Waits for the request in flight; its failure (poison, transient after retries) is rethrown here. */
+    void awaitInFlight() throws IOException, InterruptedException {
+        if (inFlight == null) {
+            return;
+        }
+        Future<Void> f = inFlight;
+        inFlight = null;
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new IOException(c);
+        }
+    }
+
+    /** Sends {@code pending}, retrying transient failures; returns only when all of it is acknowledged. */
+    private void send(List<BulkAction> pending) throws IOException, InterruptedException {
         int attempt = 0;
         while (true) {
             String failure;
@@ -83,7 +135,9 @@ final class OpenSearchSinkWriter implements SinkWriter<BulkAction> {
                     for (int i : v.acknowledged()) {
                         BulkAction a = pending.get(i);
                         if (a.kind() == BulkAction.Kind.UPSERT && a.group() != null) {
-                            acknowledged.merge(a.group(), 1L, Long::sum);
+                            synchronized (acknowledged) {
+                                acknowledged.merge(a.group(), 1L, Long::sum);
+                            }
                         }
                     }
                     if (v.transientFailures().isEmpty()) {
@@ -142,6 +196,7 @@ final class OpenSearchSinkWriter implements SinkWriter<BulkAction> {
 
     @Override
     public void close() throws Exception {
+        sender.shutdownNow();
         try {
             barrierHandler.close();
         } finally {

@@ -40,7 +40,8 @@ class OpenSearchSinkWriterTest {
             for (int i = 0; i < 4; i++) {
                 w.write(doc(i), null);
             }
-            assertThat(os.requests()).hasSize(1);
+            w.awaitInFlight();
+            assertThat(os.requests()).as("the full buffer went out on its own").hasSize(1);
             w.flush(false);
             assertThat(os.requests()).hasSize(2);
             assertThat(os.requests().get(0)).startsWith("/_bulk\n{\"index\":{\"_index\":\"cells\",\"_id\":\"s:0\"}}");
