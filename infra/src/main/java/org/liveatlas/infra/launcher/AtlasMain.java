@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "LiveAtlas 0.1.0",
         description = "Runs the LiveAtlas platform: a continuously growing, searchable single-cell atlas.",
-        subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, ConfigCommand.class})
+        subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, ConfigCommand.class, EmbedCommand.class
+        })
 public final class AtlasMain implements Callable<Integer> {
 
     @Option(
