@@ -130,7 +130,7 @@ public record SynthConfig(
                 Math.log(6),
                 0.4,
                 0.1,
-                1.5,
+                2.0,
                 0.3,
                 0.25,
                 0.1,
