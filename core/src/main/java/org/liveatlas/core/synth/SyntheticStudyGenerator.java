@@ -14,12 +14,12 @@ import org.liveatlas.core.matrix.CsrBatch;
  * Generates realistic synthetic single-cell studies, fully determined by the configuration (seed
  * included): the same configuration gives the same studies, value for value, on every JVM.
  *
- * <p>Each study is drawn from its own random stream, so study {@code s} does not depend on how many
- * cells other studies have. See {@link SyntheticModel} for the expression model; per cell: a type
- * (by the study's proportions), a donor and sample (uniform), a library size {@code median * depth[s]
- * * exp(N(0, sd))}, a mitochondrial factor {@code exp(N(0, mitoSd))}, and per gene a
- * negative-binomial count (gamma-Poisson) with mean {@code library * share} and the gene's
- * dispersion.
+ * <p>Each study is drawn from its own random stream, cell after cell, so a study of more cells
+ * starts with the very cells of the same study with fewer. See {@link SyntheticModel} for the
+ * expression model; per cell: a type (by the study's proportions), a donor and sample (uniform), a
+ * library size {@code median * depth[s] * exp(N(0, sd))}, a mitochondrial factor {@code
+ * exp(N(0, mitoSd))}, and per gene a negative-binomial count with mean {@code library * share}
+ * and the gene's dispersion.
  */
 public final class SyntheticStudyGenerator {
 

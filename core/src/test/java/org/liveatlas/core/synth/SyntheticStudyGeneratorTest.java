@@ -36,14 +36,18 @@ class SyntheticStudyGeneratorTest {
     }
 
     @Test
-    void aStudyDoesNotDependOnTheOtherStudiesSizes() {
-        SynthConfig twoStudies = SynthConfig.defaults(11, 2, 400, 300);
-        SyntheticStudy fromTwo = new SyntheticStudyGenerator(twoStudies).study(0);
-        SynthConfig fiveStudies = SynthConfig.defaults(11, 5, 400, 300);
-        SyntheticStudy fromFive = new SyntheticStudyGenerator(fiveStudies).study(0);
+    void aLargerStudyStartsWithTheCellsOfTheSmallerOne() {
+        SyntheticStudy small = new SyntheticStudyGenerator(SynthConfig.defaults(11, 3, 100, 300)).study(2);
+        SyntheticStudy large = new SyntheticStudyGenerator(SynthConfig.defaults(11, 3, 250, 300)).study(2);
 
-        // the model (types per study) may differ with the study count, the gene universe may not
-        assertThat(fromTwo.genes()).isEqualTo(fromFive.genes());
+        assertThat(large.cellIds().subList(0, 100)).isEqualTo(small.cellIds());
+        for (int c = 0; c < 100; c++) {
+            assertThat(large.counts().denseRow(c))
+                    .as("cell %d", c)
+                    .isEqualTo(small.counts().denseRow(c));
+        }
+        assertThat(large.obs().get("cell_type").subList(0, 100))
+                .isEqualTo(small.obs().get("cell_type"));
     }
 
     @Test
