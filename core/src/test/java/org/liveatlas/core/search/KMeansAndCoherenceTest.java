@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -86,7 +87,7 @@ class KMeansAndCoherenceTest {
         assertThat(coherent.fraction()).isEqualTo(1.0);
         assertThat(coherent.overlaps()).hasSize(10);
         assertThat(mixed.queryCoherence()).isEqualTo(0.0);
-        assertThat(java.util.Arrays.stream(mixed.clusterSizes()).sum()).isEqualTo(50);
+        assertThat(Arrays.stream(mixed.clusterSizes()).sum()).isEqualTo(50);
     }
 
     private static Set<String> ids(List<Hit> hits) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class SampleMetadataTest {
             "c5", Map.of("study", "S1", "sample", "x"));
 
     private static List<Hit> hits(String... ids) {
-        return java.util.Arrays.stream(ids).map(id -> new Hit(id, 0.1)).toList();
+        return Arrays.stream(ids).map(id -> new Hit(id, 0.1)).toList();
     }
 
     @Test
