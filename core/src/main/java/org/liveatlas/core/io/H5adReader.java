@@ -284,7 +284,7 @@ final class H5adReader implements StudyReader {
                 perCell[(int) r]++;
             }
         }
-        CellMajorSpool s = new CellMajorSpool(perCell);
+        CellMajorSpool s = CellMajorSpool.scatter(perCell);
         try {
             int gene = 0;
             for (long from = 0; from < nnz; from += SLICE) {
