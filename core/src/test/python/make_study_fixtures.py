@@ -235,7 +235,9 @@ def tenx_studies(counts):
     with open(os.path.join(folder, "barcodes.tsv"), "w") as f:
         f.write("".join(c + "\n" for c in CELL_IDS))
     for name in ("matrix.mtx", "features.tsv", "barcodes.tsv"):
-        with open(os.path.join(folder, name), "rb") as src, gzip.open(os.path.join(folder, name + ".gz"), "wb") as dst:
+        with open(os.path.join(folder, name), "rb") as src, gzip.GzipFile(
+            os.path.join(folder, name + ".gz"), "wb", mtime=0
+        ) as dst:  # mtime=0: reruns give identical bytes
             shutil.copyfileobj(src, dst)
         os.remove(os.path.join(folder, name))
 
@@ -285,8 +287,22 @@ def tenx_studies(counts):
 
     # Cell Ranger 3 HDF5: matrix/{data,indices,indptr,shape,barcodes,features/{id,name,...}},
     # CSC over cell columns, i.e. CSR over cell rows.
+    write_tenx_h5(os.path.join(OUT, "filtered_feature_bc_matrix.h5"), counts, antibody=False)
+    # The same with one antibody-capture feature in the middle: readers keep gene expression only.
+    write_tenx_h5(os.path.join(OUT, "with_antibody.h5"), counts, antibody=True)
+
+
+def write_tenx_h5(path, counts, antibody):
+    ids, names, types = list(ENSEMBL_IDS), list(STUDY_GENES), ["Gene Expression"] * N_GENES
+    if antibody:
+        at = N_GENES // 2
+        counts = np.insert(counts, at, np.arange(N_CELLS) + 1000, axis=1)
+        ids.insert(at, "CD3_TotalSeqB")
+        names.insert(at, "CD3")
+        types.insert(at, "Antibody Capture")
+    n_features = len(ids)
     by_cell = sp.csr_matrix(counts.astype(np.int32))
-    with h5py.File(os.path.join(OUT, "filtered_feature_bc_matrix.h5"), "w") as f:
+    with h5py.File(path, "w") as f:
         f.attrs["filetype"] = "matrix"
         f.attrs["version"] = 2
         g = f.create_group("matrix")
@@ -294,13 +310,13 @@ def tenx_studies(counts):
         g.create_dataset("data", data=by_cell.data.astype(np.int32), compression="gzip")
         g.create_dataset("indices", data=by_cell.indices.astype(np.int64), compression="gzip")
         g.create_dataset("indptr", data=by_cell.indptr.astype(np.int64))
-        g.create_dataset("shape", data=np.array([N_GENES, N_CELLS], dtype=np.int32))
+        g.create_dataset("shape", data=np.array([n_features, N_CELLS], dtype=np.int32))
         feats = g.create_group("features")
         feats.create_dataset("_all_tag_keys", data=np.array([b"genome"]))
-        feats.create_dataset("feature_type", data=np.array([b"Gene Expression"] * N_GENES))
-        feats.create_dataset("genome", data=np.array([b"GRCh38"] * N_GENES))
-        feats.create_dataset("id", data=np.array([g_.encode() for g_ in ENSEMBL_IDS]))
-        feats.create_dataset("name", data=np.array([g_.encode() for g_ in STUDY_GENES]))
+        feats.create_dataset("feature_type", data=np.array([t.encode() for t in types]))
+        feats.create_dataset("genome", data=np.array([b"GRCh38"] * n_features))
+        feats.create_dataset("id", data=np.array([g_.encode() for g_ in ids]))
+        feats.create_dataset("name", data=np.array([g_.encode() for g_ in names]))
 
 
 def expected(counts):

@@ -22,7 +22,7 @@ import org.liveatlas.core.matrix.CsrBatch;
  * 1 M entries, 12 bytes per cell on the heap, {@code 8 * nnz} bytes of temporary disk).
  */
 final class H5adReader implements StudyReader {
-    private static final int SLICE = 1 << 20;
+    static final int DEFAULT_SLICE = 1 << 20;
     private static final int DENSE_BLOCK_VALUES = 8 << 20;
 
     private enum Layout {
@@ -42,10 +42,17 @@ final class H5adReader implements StudyReader {
     private final List<String> cellIds;
     private final List<String> geneNames;
     private final CountsValidator validator;
+    private final int slice;
     private CellMajorSpool spool;
 
     H5adReader(Path path) {
+        this(path, DEFAULT_SLICE);
+    }
+
+    /** {@code slice}: entries read at a time when transposing CSC (small values exercise slice edges). */
+    H5adReader(Path path, int slice) {
         this.path = path;
+        this.slice = slice;
         this.h5 = Hdf5Access.open(path);
         try {
             if (h5.node("layers/counts").isPresent()) {
@@ -273,8 +280,8 @@ final class H5adReader implements StudyReader {
         long[] indptr = readIndptr(genes, data);
         long nnz = indptr[genes];
         long[] perCell = new long[cells];
-        for (long from = 0; from < nnz; from += SLICE) {
-            int n = (int) Math.min(SLICE, nnz - from);
+        for (long from = 0; from < nnz; from += slice) {
+            int n = (int) Math.min(slice, nnz - from);
             long[] rows = Hdf5Access.toLongs(h5.readSlice(indices, from, n));
             for (long r : rows) {
                 if (r < 0 || r >= cells) {
@@ -287,8 +294,8 @@ final class H5adReader implements StudyReader {
         CellMajorSpool s = CellMajorSpool.scatter(perCell);
         try {
             int gene = 0;
-            for (long from = 0; from < nnz; from += SLICE) {
-                int n = (int) Math.min(SLICE, nnz - from);
+            for (long from = 0; from < nnz; from += slice) {
+                int n = (int) Math.min(slice, nnz - from);
                 long[] rows = Hdf5Access.toLongs(h5.readSlice(indices, from, n));
                 double[] values = Hdf5Access.toDoubles(h5.readSlice(data, from, n));
                 for (int i = 0; i < n; i++) {

@@ -38,6 +38,8 @@ final class TenxMtxReader implements StudyReader {
     private final List<String> symbols;
     private final List<String> ids;
     private final List<String> types;
+    private final List<String> allSymbols;
+    private final FeatureSelection selection;
     private final int declaredGenes;
     private final int declaredCells;
     private final long declaredEntries;
@@ -74,9 +76,12 @@ final class TenxMtxReader implements StudyReader {
                 }
             }
         }
-        this.symbols = List.copyOf(sym);
-        this.ids = id.size() == sym.size() ? List.copyOf(id) : List.of();
-        this.types = type.size() == sym.size() ? List.copyOf(type) : List.of();
+        this.allSymbols = List.copyOf(sym);
+        List<String> allTypes = type.size() == sym.size() ? List.copyOf(type) : List.of();
+        this.selection = FeatureSelection.of(allTypes, sym.size());
+        this.symbols = selection.select(allSymbols);
+        this.ids = id.size() == sym.size() ? selection.select(List.copyOf(id)) : List.of();
+        this.types = selection.select(allTypes);
 
         try (MtxScanner in = new MtxScanner(matrixFile)) {
             String[] banner = in.banner();
@@ -98,9 +103,9 @@ final class TenxMtxReader implements StudyReader {
                     + barcodes.size() + " barcodes but " + matrixFile.getFileName() + " declares " + declaredCells
                     + " cells (genes x cells)");
         }
-        if (symbols.size() != declaredGenes) {
+        if (allSymbols.size() != declaredGenes) {
             throw new PoisonInputException("10x folder " + folder + ": " + featuresFile.getFileName() + " has "
-                    + symbols.size() + " genes but " + matrixFile.getFileName() + " declares " + declaredGenes
+                    + allSymbols.size() + " features but " + matrixFile.getFileName() + " declares " + declaredGenes
                     + " genes (genes x cells)");
         }
     }
@@ -127,7 +132,7 @@ final class TenxMtxReader implements StudyReader {
 
     @Override
     public int geneCount() {
-        return declaredGenes;
+        return selection.kept();
     }
 
     @Override
@@ -184,13 +189,13 @@ final class TenxMtxReader implements StudyReader {
             spool = buildSpool();
         }
         CellMajorSpool s = spool;
-        return new RowChunks(declaredCells, chunkRows, (first, count) -> s.read(first, count, declaredGenes));
+        return new RowChunks(declaredCells, chunkRows, (first, count) -> s.read(first, count, selection.kept()));
     }
 
     // One pass over the text: validate, and log entries in file order; the log becomes the spool
     // as it is when the file lists cells in order, else it is scattered once (see CellMajorSpool).
     private CellMajorSpool buildSpool() {
-        CountsValidator validator = new CountsValidator(matrixFile, "the matrix", barcodes, symbols);
+        CountsValidator validator = new CountsValidator(matrixFile, "the matrix", barcodes, allSymbols);
         try (CellMajorSpool.Log log = new CellMajorSpool.Log(declaredCells)) {
             try (MtxScanner in = new MtxScanner(matrixFile)) {
                 in.banner();
@@ -206,7 +211,11 @@ final class TenxMtxReader implements StudyReader {
                     }
                     int g = (int) gene - 1;
                     int c = (int) cell - 1;
-                    log.append(c, g, (float) validator.check(value, c, g));
+                    float v = (float) validator.check(value, c, g);
+                    int col = selection.column(g);
+                    if (col >= 0) {
+                        log.append(c, col, v);
+                    }
                     in.endLine(e);
                 }
                 if (!in.atEnd()) {

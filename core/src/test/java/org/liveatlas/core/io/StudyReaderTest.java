@@ -80,6 +80,53 @@ class StudyReaderTest {
     }
 
     @Test
+    void keepsOnlyGeneExpressionFeaturesOfA10xH5() {
+        try (StudyReader reader = StudyReaders.open(StudyFixtures.study("with_antibody.h5"))) {
+            assertThat(reader.geneCount()).isEqualTo(33);
+            assertThat(reader.geneSymbols()).isEqualTo(StudyFixtures.studyGenes());
+            assertThat(reader.varColumn("feature_types")).containsOnly("Gene Expression");
+            assertThat(readAll(reader, 9)).isDeepEqualTo(StudyFixtures.expected("counts.npy"));
+        }
+    }
+
+    @Test
+    void keepsOnlyGeneExpressionFeaturesOfA10xFolder(@TempDir Path tmp) throws IOException {
+        // tenx_v2's matrix plus an antibody feature (feature 34) with counts in every cell.
+        Path folder = Files.createDirectory(tmp.resolve("with-antibody"));
+        List<String> mtx = new ArrayList<>(Files.readAllLines(StudyFixtures.study("tenx_v2/matrix.mtx")));
+        int size = mtx.indexOf(
+                mtx.stream().filter(l -> !l.startsWith("%")).findFirst().orElseThrow());
+        String[] dims = mtx.get(size).split(" ");
+        mtx.set(size, "34 " + dims[1] + " " + (Integer.parseInt(dims[2]) + 40));
+        for (int cell = 1; cell <= 40; cell++) {
+            mtx.add("34 " + cell + " " + (500 + cell));
+        }
+        Files.write(folder.resolve("matrix.mtx"), mtx);
+        List<String> features = new ArrayList<>();
+        for (String line : Files.readAllLines(StudyFixtures.study("tenx_v2/genes.tsv"))) {
+            features.add(line + "\tGene Expression");
+        }
+        features.add("CD3_TotalSeqB\tCD3\tAntibody Capture");
+        Files.write(folder.resolve("features.tsv"), features);
+        Files.copy(StudyFixtures.study("tenx_v2/barcodes.tsv"), folder.resolve("barcodes.tsv"));
+        try (StudyReader reader = StudyReaders.open(folder)) {
+            assertThat(reader.geneCount()).isEqualTo(33);
+            assertThat(reader.geneSymbols()).isEqualTo(StudyFixtures.studyGenes());
+            assertThat(readAll(reader, 40)).isDeepEqualTo(StudyFixtures.expected("counts.npy"));
+        }
+    }
+
+    @Test
+    void transposesCscAcrossManySmallSlices() {
+        float[][] expected = StudyFixtures.expected("counts.npy");
+        for (int slice : new int[] {1, 7, 64}) {
+            try (StudyReader reader = new H5adReader(StudyFixtures.study("csc_float64.h5ad"), slice)) {
+                assertThat(readAll(reader, 11)).isDeepEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void aPassCanBeRepeatedOnTheSameReader() {
         try (StudyReader reader = StudyReaders.open(StudyFixtures.study("tenx_v2"))) {
             assertThat(readAll(reader, 16)).isDeepEqualTo(readAll(reader, 3));
