@@ -162,6 +162,16 @@ def h5ad_studies(counts):
     bad[14, STUDY_GENES.index("GENE08")] = np.inf
     write(ad(sp.csc_matrix(bad), obs=obs, var=var_frame()), "inf_csc.h5ad")
     write(ad(sp.csr_matrix(lognorm_study), obs=obs, var=var_frame()), "normalised_x.h5ad")
+    # obs lists one cell fewer than X has rows (hand-edited, as a broken writer might leave it).
+    with open(os.path.join(OUT, "csr_float32.h5ad"), "rb") as f:
+        blob = f.read()
+    with open(os.path.join(OUT, "obs_mismatch.h5ad"), "wb") as f:
+        f.write(blob)
+    with h5py.File(os.path.join(OUT, "obs_mismatch.h5ad"), "r+") as f:
+        attrs = dict(f["obs/barcode"].attrs)
+        del f["obs/barcode"]
+        f.create_dataset("obs/barcode", data=np.array(CELL_IDS[:-1], dtype=object), dtype=h5py.string_dtype())
+        f["obs/barcode"].attrs.update(attrs)
     empty = ad(sp.csr_matrix((0, N_GENES), dtype=np.float32),
                             obs=pd.DataFrame(index=pd.Index([], dtype=str)), var=var_frame())
     write(empty, "empty.h5ad")
@@ -203,9 +213,15 @@ def old_anndata_studies(counts):
         var.create_dataset("index", data=np.array(STUDY_GENES, dtype=object), dtype=vlen)
 
     # anndata < 0.7: obs and var are compound datasets; categorical codes sit in the record,
-    # their categories in uns/<column>_categories.
+    # their categories in uns/<column>_categories; raw is stored flat as raw.X / raw.var. Here X holds
+    # lognorm values of the first 10 genes and raw.X the counts, as after gene selection.
     with h5py.File(os.path.join(OUT, "old_categorical_uns.h5ad"), "w") as f:
+        lognorm = sp.csr_matrix(lognormalise_like_scanpy(counts)[:, :10])
         g = f.create_group("X")
+        g.attrs["h5sparse_format"] = "csr"
+        g.attrs["h5sparse_shape"] = np.array(lognorm.shape, dtype=np.int64)
+        g["data"], g["indices"], g["indptr"] = lognorm.data, lognorm.indices, lognorm.indptr
+        g = f.create_group("raw.X")
         g.attrs["h5sparse_format"] = "csr"
         g.attrs["h5sparse_shape"] = np.array(x.shape, dtype=np.int64)
         g["data"], g["indices"], g["indptr"] = x.data, x.indices, x.indptr
@@ -213,7 +229,8 @@ def old_anndata_studies(counts):
         obs_rec = np.array([(c.encode(), codes[i], f"D{i % 2}".encode()) for i, c in enumerate(CELL_IDS)], dtype=obs_t)
         f.create_dataset("obs", data=obs_rec)
         var_t = np.dtype([("index", "S16")])
-        f.create_dataset("var", data=np.array([(g_.encode(),) for g_ in STUDY_GENES], dtype=var_t))
+        f.create_dataset("var", data=np.array([(g_.encode(),) for g_ in STUDY_GENES[:10]], dtype=var_t))
+        f.create_dataset("raw.var", data=np.array([(g_.encode(),) for g_ in STUDY_GENES], dtype=var_t))
         uns = f.create_group("uns")
         uns.create_dataset("label_categories", data=np.array([c.encode() for c in CELL_TYPES]))
 

@@ -14,8 +14,8 @@ import org.liveatlas.core.matrix.CsrBatch;
 /**
  * Reads an AnnData {@code .h5ad} through jhdf.
  *
- * <p>Counts come from {@code layers/counts}, else {@code raw/X} (with {@code raw/var} as its genes),
- * else {@code X}; an {@code X} that is not integer-valued is rejected while streaming. Memory per
+ * <p>Counts come from {@code layers/counts}, else {@code raw/X} (with {@code raw/var} as its genes;
+ * {@code raw.X}/{@code raw.var} in files older than anndata 0.7), else {@code X}; an {@code X} that is not integer-valued is rejected while streaming. Memory per
  * chunk: CSR reads only the chunk's slice of {@code data}/{@code indices} (plus {@code indptr},
  * 8 bytes per cell, held once); dense reads row blocks of at most ~8 M values; CSC is transposed
  * once through a {@link CellMajorSpool} (two passes over {@code indices}/{@code data} in slices of
@@ -59,11 +59,13 @@ final class H5adReader implements StudyReader {
                 location = "layers/counts";
             } else if (h5.node("raw/X").isPresent()) {
                 location = "raw/X";
+            } else if (h5.node("raw.X").isPresent()) {
+                location = "raw.X"; // anndata before 0.7 stored raw flat beside X
             } else if (h5.node("X").isPresent()) {
                 location = "X";
             } else {
                 throw new PoisonInputException(
-                        "study file " + path + ": no counts matrix (looked for layers/counts, raw/X and X)");
+                        "study file " + path + ": no counts matrix (looked for layers/counts, raw/X, raw.X and X)");
             }
             Node matrix = h5.require(location, "the counts matrix");
             long[] shape;
@@ -97,7 +99,8 @@ final class H5adReader implements StudyReader {
             cells = (int) shape[0];
             genes = (int) shape[1];
             obs = H5DataFrame.read(h5, "obs");
-            var = H5DataFrame.read(h5, location.equals("raw/X") ? "raw/var" : "var");
+            String varPath = location.equals("raw/X") ? "raw/var" : location.equals("raw.X") ? "raw.var" : "var";
+            var = H5DataFrame.read(h5, varPath);
             cellIds = obs.index();
             geneNames = var.index();
             if (cells == 0 || genes == 0) {
@@ -110,7 +113,7 @@ final class H5adReader implements StudyReader {
             }
             if (geneNames.size() != genes) {
                 throw new PoisonInputException("study file " + path + ": " + location + " has " + genes
-                        + " columns but " + (location.equals("raw/X") ? "raw/var" : "var") + " has "
+                        + " columns but " + varPath + " has "
                         + geneNames.size() + " genes");
             }
             validator = new CountsValidator(path, location, cellIds, geneNames);

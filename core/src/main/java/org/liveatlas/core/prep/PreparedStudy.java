@@ -50,6 +50,11 @@ public final class PreparedStudy implements Iterator<PreparedChunk>, AutoCloseab
         return qc.report();
     }
 
+    /** Cells read from the study so far, kept or dropped (for progress against {@code reader().cellCount()}). */
+    public int cellsRead() {
+        return nextRow;
+    }
+
     /** Whether every chunk has been read (then {@link #qcReport()} is final). */
     public boolean finished() {
         return pending == null && !batches.hasNext();

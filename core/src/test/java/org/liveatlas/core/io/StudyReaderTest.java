@@ -60,7 +60,7 @@ class StudyReaderTest {
         "raw_x.h5ad, raw/X, H5AD",
         "ensembl_index.h5ad, X, H5AD",
         "old_categorical_ref.h5ad, X, H5AD",
-        "old_categorical_uns.h5ad, X, H5AD",
+        "old_categorical_uns.h5ad, raw.X, H5AD",
         "tenx_v3, matrix.mtx.gz, TENX_MTX",
         "tenx_v2, matrix.mtx, TENX_MTX",
         "filtered_feature_bc_matrix.h5, matrix, TENX_H5",
@@ -337,6 +337,15 @@ class StudyReaderTest {
                 .isInstanceOf(PoisonInputException.class)
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("truncated or corrupt");
+    }
+
+    @Test
+    void rejectsObsThatDisagreesWithTheMatrix() {
+        Path file = StudyFixtures.study("obs_mismatch.h5ad");
+        assertThatThrownBy(() -> StudyReaders.open(file))
+                .isInstanceOf(PoisonInputException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("X has 40 rows but obs has 39 cells");
     }
 
     @Test

@@ -44,6 +44,7 @@ class StudyPreprocessorTest {
             }
         }
         assertThat(study.finished()).isTrue();
+        assertThat(study.cellsRead()).isEqualTo(study.reader().cellCount());
         return out;
     }
 
