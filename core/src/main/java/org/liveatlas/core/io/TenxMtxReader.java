@@ -57,10 +57,11 @@ final class TenxMtxReader implements StudyReader {
                         "10x folder " + folder + ": no features.tsv(.gz) or genes.tsv(.gz) beside the matrix"));
         Path barcodesFile = find(folder, "barcodes.tsv")
                 .orElseThrow(() -> new PoisonInputException("10x folder " + folder + ": no barcodes.tsv(.gz)"));
-        this.barcodes = new ArrayList<>();
+        List<String> cellIds = new ArrayList<>();
         for (String line : readLines(barcodesFile)) {
-            barcodes.add(line.split("\t", -1)[0]);
+            cellIds.add(line.split("\t", -1)[0]);
         }
+        this.barcodes = List.copyOf(cellIds);
         List<String> sym = new ArrayList<>();
         List<String> id = new ArrayList<>();
         List<String> type = new ArrayList<>();
@@ -137,7 +138,7 @@ final class TenxMtxReader implements StudyReader {
 
     @Override
     public List<String> cellIds() {
-        return List.copyOf(barcodes);
+        return barcodes;
     }
 
     @Override
