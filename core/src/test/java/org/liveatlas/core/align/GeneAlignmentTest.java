@@ -3,6 +3,7 @@ package org.liveatlas.core.align;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,20 @@ class GeneAlignmentTest {
         GeneAlignment a = GeneAlignment.plan("s1", StudyFixtures.studyGenes(), StudyFixtures.modelGenes(), SMALL);
         // 30 model genes, 5 absent from the study; 33 study columns: 25 shared, 6 extra, 2 duplicates.
         assertThat(a.report()).isEqualTo(new AlignmentReport("s1", "gene names", 30, 33, 25, 5, 6, 2));
+    }
+
+    @Test
+    void reportSerialisesToJsonAndSummarisesInOneLine() throws Exception {
+        AlignmentReport report = new AlignmentReport("S1", "var index", 28_231, 20_000, 15_000, 13_231, 4_990, 10);
+        ObjectMapper json = new ObjectMapper();
+        String text = json.writeValueAsString(report);
+        assertThat(text)
+                .contains("\"sharedGenes\":15000", "\"geneNames\":\"var index\"")
+                .doesNotContain("summary");
+        assertThat(json.readValue(text, AlignmentReport.class)).isEqualTo(report);
+        assertThat(report.summary())
+                .isEqualTo("study S1: 15,000 of the model's 28,231 genes found (13,231 zero-filled); 4,990 of 20,000"
+                        + " study genes dropped, 10 duplicate columns summed; matched on var index");
     }
 
     @Test

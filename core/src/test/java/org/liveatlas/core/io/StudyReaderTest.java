@@ -205,6 +205,11 @@ class StudyReaderTest {
         assertThat(StudyReaders.detect(StudyFixtures.study("tenx_v3"))).isEqualTo(StudyFormat.TENX_MTX);
         assertThat(StudyReaders.detect(StudyFixtures.study("filtered_feature_bc_matrix.h5")))
                 .isEqualTo(StudyFormat.TENX_H5);
+        Path anndataAsH5 = Files.copy(StudyFixtures.study("csr_float32.h5ad"), tmp.resolve("study.h5"));
+        assertThat(StudyReaders.detect(anndataAsH5)).isEqualTo(StudyFormat.H5AD);
+        try (StudyReader reader = StudyReaders.open(anndataAsH5)) {
+            assertThat(readAll(reader, 40)).isDeepEqualTo(StudyFixtures.expected("counts.npy"));
+        }
         Path csv = Files.writeString(tmp.resolve("counts.csv"), "a,b\n");
         assertThatThrownBy(() -> StudyReaders.open(csv))
                 .isInstanceOf(PoisonInputException.class)
