@@ -73,6 +73,9 @@ def obs_frame():
             "label": pd.Categorical(labels, categories=CELL_TYPES),
             "donor": donors,  # plain strings
             "n_reads": np.arange(N_CELLS, dtype=np.int64) * 10,
+            "doublet": np.arange(N_CELLS) % 5 == 0,  # numpy bool: an HDF5 enum
+            "score": np.where(np.arange(N_CELLS) % 4 == 1, np.nan, np.arange(N_CELLS) / 4),
+            "n_umi": pd.array([None if i % 6 == 2 else i for i in range(N_CELLS)], dtype="Int64"),
         },
         index=pd.Index(CELL_IDS, name="barcode"),
     )

@@ -142,14 +142,27 @@ class StudyReaderTest {
     }
 
     @Test
-    void decodesCurrentCategoricalAndNumericObsColumns() {
+    void decodesCurrentCategoricalBooleanNumericAndNullableObsColumns() {
         try (StudyReader reader = StudyReaders.open(StudyFixtures.study("csr_float32.h5ad"))) {
-            assertThat(reader.obsColumnNames()).containsExactly("label", "donor", "n_reads");
+            assertThat(reader.obsColumnNames())
+                    .containsExactly("label", "donor", "n_reads", "doublet", "score", "n_umi");
             assertThat(reader.obsColumn("label")).isEqualTo(LABELS);
             assertThat(reader.obsColumn("donor")).isEqualTo(DONORS);
             assertThat(reader.obsColumn("n_reads"))
                     .isEqualTo(IntStream.range(0, 40)
                             .mapToObj(i -> Integer.toString(i * 10))
+                            .toList());
+            assertThat(reader.obsColumn("doublet"))
+                    .isEqualTo(IntStream.range(0, 40)
+                            .mapToObj(i -> i % 5 == 0 ? "True" : "False")
+                            .toList());
+            assertThat(reader.obsColumn("score"))
+                    .isEqualTo(IntStream.range(0, 40)
+                            .mapToObj(i -> i % 4 == 1 ? "" : Double.toString(i / 4.0))
+                            .toList());
+            assertThat(reader.obsColumn("n_umi"))
+                    .isEqualTo(IntStream.range(0, 40)
+                            .mapToObj(i -> i % 6 == 2 ? "" : Integer.toString(i))
                             .toList());
             assertThat(reader.varColumnNames()).containsExactly("feature_type");
             assertThat(reader.geneIds()).isEmpty();
