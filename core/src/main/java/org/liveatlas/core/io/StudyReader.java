@@ -55,8 +55,9 @@ public interface StudyReader extends AutoCloseable {
 
     /**
      * One per-cell column as strings: categoricals decoded (both the current {@code categories} /
-     * {@code codes} encoding and the older ones), numbers in Java's decimal form, missing values as
-     * the empty string. Read on demand. Throws if there is no such column.
+     * {@code codes} encoding and the older ones), numbers in Java's decimal form, booleans as
+     * {@code True}/{@code False}, missing values (null codes, NaN, masked) as the empty string. Read on
+     * demand. Throws if there is no such column.
      */
     List<String> obsColumn(String name);
 
