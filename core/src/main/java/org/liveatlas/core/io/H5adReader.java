@@ -190,25 +190,25 @@ final class H5adReader implements StudyReader {
     }
 
     @Override
-    public Iterator<CsrBatch> batches(int chunkRows) {
+    public Iterator<CsrBatch> batches(int chunkRows, int firstRow) {
         return switch (layout) {
-            case CSR -> csrBatches(chunkRows);
-            case DENSE -> new RowChunks(cells, chunkRows, this::readDense);
+            case CSR -> csrBatches(chunkRows, firstRow);
+            case DENSE -> new RowChunks(cells, chunkRows, firstRow, this::readDense);
             case CSC -> {
                 if (spool == null) {
                     spool = spoolCsc();
                 }
                 CellMajorSpool s = spool;
-                yield new RowChunks(cells, chunkRows, (first, count) -> s.read(first, count, genes));
+                yield new RowChunks(cells, chunkRows, firstRow, (first, count) -> s.read(first, count, genes));
             }
         };
     }
 
-    private Iterator<CsrBatch> csrBatches(int chunkRows) {
+    private Iterator<CsrBatch> csrBatches(int chunkRows, int firstRow) {
         Dataset data = h5.requireDataset(location + "/data", "the counts' values");
         Dataset indices = h5.requireDataset(location + "/indices", "the counts' column indices");
         long[] indptr = readIndptr(cells, data);
-        return new RowChunks(cells, chunkRows, (first, count) -> {
+        return new RowChunks(cells, chunkRows, firstRow, (first, count) -> {
             long from = indptr[first];
             int n = Math.toIntExact(indptr[first + count] - from);
             double[] values = n == 0 ? new double[0] : Hdf5Access.toDoubles(h5.readSlice(data, from, n));

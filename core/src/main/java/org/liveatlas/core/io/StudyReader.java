@@ -65,7 +65,16 @@ public interface StudyReader extends AutoCloseable {
      * A fresh pass over the validated raw counts: blocks of {@code chunkRows} cells (the last may be
      * shorter) over {@link #geneCount()} genes, in cell order. Values are exact integers held as floats.
      */
-    Iterator<CsrBatch> batches(int chunkRows);
+    default Iterator<CsrBatch> batches(int chunkRows) {
+        return batches(chunkRows, 0);
+    }
+
+    /**
+     * As {@link #batches(int)}, starting at cell {@code firstRow} (0 to {@link #cellCount()}), so a
+     * consumer that recorded how far it got can resume there. Chunks start at {@code firstRow},
+     * {@code firstRow + chunkRows}, ...
+     */
+    Iterator<CsrBatch> batches(int chunkRows, int firstRow);
 
     @Override
     void close();

@@ -183,7 +183,7 @@ final class TenxH5Reader implements StudyReader {
     }
 
     @Override
-    public Iterator<CsrBatch> batches(int chunkRows) {
+    public Iterator<CsrBatch> batches(int chunkRows, int firstRow) {
         Dataset data = h5.requireDataset(group + "/data", "the counts' values");
         Dataset indices = h5.requireDataset(group + "/indices", "the counts' gene indices");
         long[] indptr = Hdf5Access.toLongs(h5.readAll(h5.requireDataset(group + "/indptr", "the cell pointers")));
@@ -193,7 +193,7 @@ final class TenxH5Reader implements StudyReader {
                     + " entries ending at " + (indptr.length == 0 ? "-" : indptr[indptr.length - 1]) + ", expected "
                     + (cells + 1) + " ending at the " + nnz + " stored values; the matrix is corrupt");
         }
-        return new RowChunks(cells, chunkRows, (first, count) -> {
+        return new RowChunks(cells, chunkRows, firstRow, (first, count) -> {
             long from = indptr[first];
             int n = Math.toIntExact(indptr[first + count] - from);
             if (n < 0) {

@@ -185,12 +185,13 @@ final class TenxMtxReader implements StudyReader {
     }
 
     @Override
-    public Iterator<CsrBatch> batches(int chunkRows) {
+    public Iterator<CsrBatch> batches(int chunkRows, int firstRow) {
         if (spool == null) {
             spool = buildSpool();
         }
         CellMajorSpool s = spool;
-        return new RowChunks(declaredCells, chunkRows, (first, count) -> s.read(first, count, selection.kept()));
+        return new RowChunks(
+                declaredCells, chunkRows, firstRow, (first, count) -> s.read(first, count, selection.kept()));
     }
 
     // One pass over the text: validate, and log entries in file order; the log becomes the spool

@@ -27,13 +27,15 @@ public final class PreparedStudy implements Iterator<PreparedChunk>, AutoCloseab
     private final List<String> cellIds;
     private int nextRow;
     private PreparedChunk pending;
+    private int pendingFirstRow;
 
-    PreparedStudy(StudyReader reader, GeneAlignment alignment, CellQc qc, int chunkRows) {
+    PreparedStudy(StudyReader reader, GeneAlignment alignment, CellQc qc, int chunkRows, int firstRow) {
         this.reader = reader;
         this.alignment = alignment;
         this.qc = qc;
         this.cellIds = reader.cellIds();
-        this.batches = reader.batches(chunkRows);
+        this.batches = reader.batches(chunkRows, firstRow);
+        this.nextRow = firstRow;
     }
 
     /** The opened study, for its metadata (obs columns, cell ids, format). */
@@ -50,9 +52,14 @@ public final class PreparedStudy implements Iterator<PreparedChunk>, AutoCloseab
         return qc.report();
     }
 
-    /** Cells read from the study so far, kept or dropped (for progress against {@code reader().cellCount()}). */
+    /**
+     * The study row that the chunks handed out so far reach (cells dropped by QC included): progress
+     * against {@code reader().cellCount()}, and the {@code firstRow} from which a new pass resumes
+     * without repeating or missing a handed-out cell. A chunk fetched by {@link #hasNext()} but not yet
+     * returned by {@link #next()} does not count.
+     */
     public int cellsRead() {
-        return nextRow;
+        return pending != null ? pendingFirstRow : nextRow;
     }
 
     /** Whether every chunk has been read (then {@link #qcReport()} is final). */
@@ -73,6 +80,7 @@ public final class PreparedStudy implements Iterator<PreparedChunk>, AutoCloseab
             int[] rows = kept.studyRows();
             List<String> ids = Arrays.stream(rows).mapToObj(cellIds::get).toList();
             pending = new PreparedChunk(rows, ids, LogNormalizer.lognorm(alignment.apply(kept.kept())));
+            pendingFirstRow = first;
         }
         return pending != null;
     }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.liveatlas.core.PoisonInputException;
 import org.liveatlas.core.matrix.CsrBatch;
 
@@ -123,6 +124,26 @@ class StudyReaderTest {
             try (StudyReader reader = new H5adReader(StudyFixtures.study("csc_float64.h5ad"), slice)) {
                 assertThat(readAll(reader, 11)).isDeepEqualTo(expected);
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csr_float32.h5ad", "csc_float64.h5ad", "dense_int32.h5ad", "tenx_v2", "with_antibody.h5"})
+    void resumesFromAGivenRow(String name) {
+        float[][] expected = StudyFixtures.expected("counts.npy");
+        try (StudyReader reader = StudyReaders.open(StudyFixtures.study(name))) {
+            List<float[]> rows = new ArrayList<>();
+            reader.batches(6, 13).forEachRemaining(b -> {
+                for (int r = 0; r < b.rows(); r++) {
+                    rows.add(b.denseRow(r));
+                }
+            });
+            assertThat(rows).hasSize(27);
+            for (int i = 0; i < rows.size(); i++) {
+                assertThat(rows.get(i)).isEqualTo(expected[13 + i]);
+            }
+            assertThat(reader.batches(6, 40).hasNext()).isFalse();
+            assertThatThrownBy(() -> reader.batches(6, 41)).isInstanceOf(IllegalArgumentException.class);
         }
     }
 

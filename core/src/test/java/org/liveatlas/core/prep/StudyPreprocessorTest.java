@@ -110,6 +110,37 @@ class StudyPreprocessorTest {
     }
 
     @Test
+    void resumesAtTheRowAPreviousPassReached() {
+        float[][] expected = StudyFixtures.expected("lognorm.npy");
+        StudyPreprocessor prep = new StudyPreprocessor(StudyFixtures.modelGenes(), OPTIONS);
+        int resumeAt;
+        try (PreparedStudy first = prep.open("s1", StudyFixtures.study("csr_float32.h5ad"))) {
+            first.next();
+            first.next();
+            assertThat(first.hasNext()).isTrue(); // fetches the third chunk without handing it out
+            resumeAt = first.cellsRead();
+        }
+        assertThat(resumeAt).isEqualTo(14);
+        try (PreparedStudy rest = prep.open("s1", StudyFixtures.study("csr_float32.h5ad"), resumeAt)) {
+            List<Cell> cells = new ArrayList<>();
+            while (rest.hasNext()) {
+                PreparedChunk chunk = rest.next();
+                for (int i = 0; i < chunk.cells(); i++) {
+                    cells.add(new Cell(
+                            chunk.cellIds().get(i),
+                            chunk.studyRows()[i],
+                            chunk.expression().denseRow(i)));
+                }
+            }
+            assertThat(cells).extracting(Cell::id).isEqualTo(CELLS.subList(14, 40));
+            for (Cell c : cells) {
+                assertLognormRow(c.expression(), expected[c.studyRow()], c.id());
+            }
+            assertThat(rest.qcReport().cellsRead()).isEqualTo(26);
+        }
+    }
+
+    @Test
     void rejectsAStudyWithTooFewSharedGenesWhenOpened() {
         StudyPreprocessor prep = new StudyPreprocessor(StudyFixtures.modelGenes(), OPTIONS);
         assertThatThrownBy(() -> prep.open("S12", StudyFixtures.study("few_shared.h5ad")))
