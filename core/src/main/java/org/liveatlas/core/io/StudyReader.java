@@ -62,7 +62,8 @@ public interface StudyReader extends AutoCloseable {
     List<String> obsColumn(String name);
 
     /**
-     * A fresh pass over the validated raw counts: blocks of {@code chunkRows} cells (the last may be
+     * A fresh pass over the validated raw counts (for Matrix Market and CSC the first call makes the
+     * one validating pass that fills the spool, so bad counts surface here rather than in {@code next()}): blocks of {@code chunkRows} cells (the last may be
      * shorter) over {@link #geneCount()} genes, in cell order. Values are exact integers held as floats.
      */
     default Iterator<CsrBatch> batches(int chunkRows) {

@@ -15,9 +15,11 @@ import org.liveatlas.core.qc.QcReport;
 /**
  * One pass over a study: read a chunk of validated counts, QC it on the study's genes, align the kept
  * cells to the model's genes, lognorm them. Chunks whose cells were all dropped are skipped. The
- * alignment report is known from the start; the QC report is complete once {@link #hasNext()} is
- * false. A {@link org.liveatlas.core.PoisonInputException} from the reader (bad counts, corrupt file)
- * propagates from {@link #next()}. Closing it closes the reader. Not thread-safe.
+ * alignment report is known from the start; the QC tally covers the chunks read so far and is the
+ * study's report once {@link #hasNext()} is false. A {@link org.liveatlas.core.PoisonInputException}
+ * from the reader (bad counts, corrupt file) propagates from {@link #hasNext()} / {@link #next()}, or
+ * already from opening for Matrix Market and CSC studies, which are validated while being spooled.
+ * Closing it closes the reader. Not thread-safe.
  */
 public final class PreparedStudy implements Iterator<PreparedChunk>, AutoCloseable {
     private final StudyReader reader;

@@ -14,7 +14,8 @@ import org.liveatlas.core.qc.CellQc;
  * indexing job and the API call before the encoder.
  *
  * <p>Rejections are {@link org.liveatlas.core.PoisonInputException}s: an unreadable or empty study and
- * too few shared genes when the study is opened, bad counts while iterating. Immutable and
+ * too few shared genes when the study is opened, bad counts while iterating (already when opening a
+ * Matrix Market or CSC study, whose single validating pass happens then). Immutable and
  * thread-safe; each {@link PreparedStudy} it opens is single-threaded.
  */
 public final class StudyPreprocessor {
