@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "LiveAtlas 0.1.0",
         description = "Runs the LiveAtlas platform: a continuously growing, searchable single-cell atlas.",
-        subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, ConfigCommand.class})
+        subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, ConfigCommand.class, EmbedCommand.class
+        })
 public final class AtlasMain implements Callable<Integer> {
 
     @Option(
@@ -40,9 +41,12 @@ public final class AtlasMain implements Callable<Integer> {
             description = "Set a configuration key, e.g. -D atlas.kafka.bootstrap=kafka:9092.")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        CommandLine.usage(this, System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
         return 0;
     }
 
@@ -71,7 +75,14 @@ public final class AtlasMain implements Callable<Integer> {
 
     /** Runs the command line and returns the exit code; errors print one clear message, no stack trace. */
     public static int run(String... args) {
+        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with the given output and error writers (tests capture them). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new AtlasMain());
+        cl.setOut(out);
+        cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof StackException || ex instanceof IllegalArgumentException) {
                 cmd.getErr().println("atlas: " + ex.getMessage());

@@ -3,7 +3,9 @@ package org.liveatlas.infra.launcher;
 import java.util.concurrent.Callable;
 import org.liveatlas.infra.stack.AtlasStack;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code atlas down}: stops everything the launcher started; data stays. */
 @Command(
@@ -15,11 +17,15 @@ final class DownCommand implements Callable<Integer> {
     @ParentCommand
     AtlasMain parent;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        java.io.PrintWriter out = spec.commandLine().getOut();
         AtlasStack stack = new AtlasStack(parent.config());
-        stack.down(System.out::println);
-        System.out.println("LiveAtlas stopped; data kept in " + stack.config().dataDir());
+        stack.down(out::println);
+        out.println("LiveAtlas stopped; data kept in " + stack.config().dataDir());
         return 0;
     }
 }

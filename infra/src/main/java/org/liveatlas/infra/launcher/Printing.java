@@ -1,6 +1,6 @@
 package org.liveatlas.infra.launcher;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import org.liveatlas.infra.stack.Endpoints;
 import org.liveatlas.infra.stack.StackConfig;
 import org.liveatlas.infra.stack.StackKey;
@@ -9,7 +9,7 @@ import org.liveatlas.infra.stack.StackKey;
 final class Printing {
     private Printing() {}
 
-    static void endpoints(StackConfig config, PrintStream out) {
+    static void endpoints(StackConfig config, PrintWriter out) {
         Endpoints e = config.endpoints();
         out.println();
         out.println("Endpoints:");

@@ -6,7 +6,9 @@ import org.liveatlas.infra.stack.AtlasStack;
 import org.liveatlas.infra.stack.Health;
 import org.liveatlas.infra.stack.StackConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code atlas status}: per-service health; exit code 1 when anything is down. */
 @Command(
@@ -17,15 +19,19 @@ final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     AtlasMain parent;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        java.io.PrintWriter out = spec.commandLine().getOut();
         StackConfig config = parent.config();
         List<Health> health = new AtlasStack(config).status();
-        System.out.printf("%-24s %-6s %-8s %-28s %10s  %s%n", "SERVICE", "STATE", "PID", "ENDPOINT", "DATA", "DETAIL");
+        out.printf("%-24s %-6s %-8s %-28s %10s  %s%n", "SERVICE", "STATE", "PID", "ENDPOINT", "DATA", "DETAIL");
         boolean allUp = true;
         for (Health h : health) {
             allUp &= h.up();
-            System.out.printf(
+            out.printf(
                     "%-24s %-6s %-8s %-28s %10s  %s%n",
                     h.service().title(),
                     h.up() ? "up" : "DOWN",
@@ -37,8 +43,8 @@ final class StatusCommand implements Callable<Integer> {
                     h.detail());
         }
         if (!allUp) {
-            System.out.println();
-            System.out.println("Some services are down: run ./atlas up to start them.");
+            out.println();
+            out.println("Some services are down: run ./atlas up to start them.");
         }
         return allUp ? 0 : 1;
     }

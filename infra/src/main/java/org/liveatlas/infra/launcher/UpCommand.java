@@ -5,7 +5,9 @@ import java.util.concurrent.Callable;
 import org.liveatlas.infra.stack.AtlasStack;
 import org.liveatlas.infra.stack.StackConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code atlas up}: starts the stack, waits for health, prints every endpoint. */
 @Command(
@@ -17,15 +19,19 @@ final class UpCommand implements Callable<Integer> {
     @ParentCommand
     AtlasMain parent;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        java.io.PrintWriter out = spec.commandLine().getOut();
         StackConfig config = parent.config();
         long t0 = System.nanoTime();
-        System.out.println("LiveAtlas: data in " + config.dataDir());
+        out.println("LiveAtlas: data in " + config.dataDir());
         AtlasStack stack = new AtlasStack(config);
-        List<AtlasStack.Started> started = stack.up(System.out::println);
-        System.out.printf("%nAll %d services healthy in %.1f s.%n", started.size(), (System.nanoTime() - t0) / 1e9);
-        Printing.endpoints(config, System.out);
+        List<AtlasStack.Started> started = stack.up(out::println);
+        out.printf("%nAll %d services healthy in %.1f s.%n", started.size(), (System.nanoTime() - t0) / 1e9);
+        Printing.endpoints(config, out);
         return 0;
     }
 }

@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.liveatlas.schemas.topics.Topics;
 
 /**
  * The whole stack: Kafka, the S3 store, OpenSearch and Flink, each embedded or external. {@link #up}
@@ -52,7 +53,7 @@ public final class AtlasStack {
 
     /**
      * Starts every service that is not running, waits until all are healthy, then provisions the
-     * bucket. Services start concurrently; health is awaited with the configured deadline.
+     * bucket and the platform topics. Services start concurrently; health is awaited with the configured deadline.
      *
      * @param progress receives one line per step, for the console
      */
@@ -80,6 +81,12 @@ public final class AtlasStack {
         }
         if (services.stream().anyMatch(s -> s.name() == ServiceName.S3)) {
             Provisioning.ensureBucket(endpoints(), config.get(StackKey.S3_BUCKET));
+        }
+        if (services.stream().anyMatch(s -> s.name() == ServiceName.KAFKA)) {
+            List<String> created = Provisioning.ensureTopics(endpoints(), Topics.all());
+            if (!created.isEmpty()) {
+                progress.accept("created topics " + String.join(", ", created));
+            }
         }
         return result;
     }

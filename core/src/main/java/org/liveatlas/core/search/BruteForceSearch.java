@@ -1,0 +1,382 @@
+package org.liveatlas.core.search;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.liveatlas.core.AtlasException;
+
+/**
+ * Exact nearest-neighbour search over an in-memory matrix of unit vectors: every query is compared
+ * with every accepted row.
+ *
+ * <p>It is the exact baseline for recall measurements of approximate backends, and serves small
+ * references directly. Results are sorted by ascending cosine distance, ties by row order, so they
+ * equal a naive sort of all distances. Several queries run in parallel; a single query is split
+ * over row shards. Instances are immutable and thread-safe.
+ */
+public final class BruteForceSearch implements NeighbourSearch {
+
+    /** Tolerance on {@code |norm - 1|} of every stored vector. */
+    public static final double UNIT_NORM_TOLERANCE = 1e-3;
+
+    private static final int MIN_ROWS_PER_SHARD = 4096;
+
+    private final String[] ids;
+    private final float[] matrix;
+    private final int rows;
+    private final int dim;
+    private final int threads;
+
+    /**
+     * @param ids one id per row, unique
+     * @param vectors unit vectors, one per row, all of the same length
+     * @param threads worker threads per call (1 runs in the caller's thread)
+     */
+    public BruteForceSearch(List<String> ids, float[][] vectors, int threads) {
+        Objects.requireNonNull(ids, "ids");
+        Objects.requireNonNull(vectors, "vectors");
+        if (ids.size() != vectors.length) {
+            throw new IllegalArgumentException(
+                    "need one id per vector, got " + ids.size() + " ids for " + vectors.length + " vectors");
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (vectors.length == 0) {
+            throw new IllegalArgumentException("a search needs at least one reference vector");
+        }
+        this.rows = vectors.length;
+        this.dim = vectors[0].length;
+        this.threads = threads;
+        this.ids = ids.toArray(new String[0]);
+        Set<String> seen = new HashSet<>();
+        this.matrix = new float[Math.multiplyExact(rows, dim)];
+        for (int r = 0; r < rows; r++) {
+            Objects.requireNonNull(this.ids[r], "id of row " + r);
+            if (!seen.add(this.ids[r])) {
+                throw new IllegalArgumentException("duplicate id " + this.ids[r] + " at row " + r);
+            }
+            float[] v = vectors[r];
+            if (v.length != dim) {
+                throw new IllegalArgumentException(
+                        "row " + r + " (" + this.ids[r] + ") has length " + v.length + ", expected " + dim);
+            }
+            checkUnit(v, "reference row " + r + " (" + this.ids[r] + ")");
+            System.arraycopy(v, 0, matrix, r * dim, dim);
+        }
+    }
+
+    /** A search whose ids are the row numbers {@code "0", "1", ...}. */
+    public static BruteForceSearch ofRows(float[][] vectors, int threads) {
+        List<String> ids =
+                IntStream.range(0, vectors.length).mapToObj(Integer::toString).toList();
+        return new BruteForceSearch(ids, vectors, threads);
+    }
+
+    @Override
+    public int dimension() {
+        return dim;
+    }
+
+    @Override
+    public int size() {
+        return rows;
+    }
+
+    /** Id of row {@code r}. */
+    public String id(int r) {
+        return ids[r];
+    }
+
+    /** Copy of row {@code r}'s vector. */
+    public float[] vector(int r) {
+        return Arrays.copyOfRange(matrix, r * dim, (r + 1) * dim);
+    }
+
+    @Override
+    public List<List<Hit>> nearest(float[][] queries, int k, HitFilter filter) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        return run(queries, filter, k, Double.NaN);
+    }
+
+    @Override
+    public List<List<Hit>> withinDistance(float[][] queries, double maxDist, HitFilter filter) {
+        if (!(maxDist >= 0)) {
+            throw new IllegalArgumentException("max_dist must be >= 0, got " + maxDist);
+        }
+        return run(queries, filter, 0, maxDist);
+    }
+
+    private List<List<Hit>> run(float[][] queries, HitFilter filter, int k, double maxDist) {
+        Objects.requireNonNull(queries, "queries");
+        Objects.requireNonNull(filter, "filter");
+        for (int q = 0; q < queries.length; q++) {
+            if (queries[q].length != dim) {
+                throw new IllegalArgumentException(
+                        "query " + q + " has length " + queries[q].length + ", the reference has " + dim);
+            }
+            checkUnit(queries[q], "query " + q);
+        }
+        BitSet accepted = null;
+        if (filter != HitFilter.ALL) {
+            accepted = new BitSet(rows);
+            for (int r = 0; r < rows; r++) {
+                if (filter.accepts(ids[r])) {
+                    accepted.set(r);
+                }
+            }
+        }
+        BitSet mask = accepted;
+        int shards = queries.length >= threads ? 1 : Math.max(1, Math.min(threads, rows / MIN_ROWS_PER_SHARD));
+        int workers = Math.min(threads, Math.max(queries.length, shards));
+        List<List<Hit>> out = new ArrayList<>(queries.length);
+        if (workers <= 1) {
+            for (float[] q : queries) {
+                out.add(toHits(search(q, 0, rows, mask, k, maxDist)));
+            }
+            return out;
+        }
+        ForkJoinPool pool = new ForkJoinPool(workers);
+        try {
+            if (shards == 1) {
+                Future<List<List<Hit>>> all = pool.submit(() -> Arrays.stream(queries)
+                        .parallel()
+                        .map(q -> toHits(search(q, 0, rows, mask, k, maxDist)))
+                        .toList());
+                return all.get();
+            }
+            for (float[] q : queries) {
+                int per = (rows + shards - 1) / shards;
+                Future<List<Candidates>> parts = pool.submit(() -> IntStream.range(0, shards)
+                        .parallel()
+                        .mapToObj(s -> search(q, s * per, Math.min(rows, (s + 1) * per), mask, k, maxDist))
+                        .toList());
+                out.add(toHits(Candidates.merge(parts.get(), k)));
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AtlasException("brute-force search interrupted", e);
+        } catch (ExecutionException e) {
+            throw new AtlasException("brute-force search failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private List<Hit> toHits(Candidates c) {
+        List<Hit> hits = new ArrayList<>(c.size);
+        for (int i = 0; i < c.size; i++) {
+            hits.add(new Hit(ids[c.rows[i]], Distances.clamp(c.dists[i])));
+        }
+        return hits;
+    }
+
+    /** Top-k (k > 0) or radius (k == 0) search of rows [from, to). */
+    private Candidates search(float[] q, int from, int to, BitSet mask, int k, double maxDist) {
+        if (k > 0) {
+            TopK top = new TopK(Math.min(k, rows));
+            for (int r = from; r < to; r++) {
+                if (mask != null && !mask.get(r)) {
+                    continue;
+                }
+                double d = 1.0 - dotRow(q, r);
+                if (top.wouldAccept(d)) {
+                    top.add(r, d);
+                }
+            }
+            return top.sorted();
+        }
+        Candidates c = new Candidates(16);
+        for (int r = from; r < to; r++) {
+            if (mask != null && !mask.get(r)) {
+                continue;
+            }
+            double d = Distances.clamp(1.0 - dotRow(q, r));
+            if (d <= maxDist) {
+                c.add(r, d);
+            }
+        }
+        c.sort();
+        return c;
+    }
+
+    private double dotRow(float[] q, int r) {
+        int base = r * dim;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < dim; i += 4) {
+            s0 += (double) q[i] * matrix[base + i];
+            s1 += (double) q[i + 1] * matrix[base + i + 1];
+            s2 += (double) q[i + 2] * matrix[base + i + 2];
+            s3 += (double) q[i + 3] * matrix[base + i + 3];
+        }
+        for (; i < dim; i++) {
+            s0 += (double) q[i] * matrix[base + i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    static void checkUnit(float[] v, String what) {
+        double n = Math.sqrt(Distances.dot(v, v));
+        if (!(Math.abs(n - 1.0) <= UNIT_NORM_TOLERANCE)) {
+            throw new IllegalArgumentException(what + " has norm " + n + ", expected a unit vector (within "
+                    + UNIT_NORM_TOLERANCE + "); normalise embeddings first");
+        }
+    }
+
+    /** Growable (row, distance) pairs. */
+    private static final class Candidates {
+        int[] rows;
+        double[] dists;
+        int size;
+
+        Candidates(int capacity) {
+            rows = new int[Math.max(1, capacity)];
+            dists = new double[Math.max(1, capacity)];
+        }
+
+        void add(int r, double d) {
+            if (size == rows.length) {
+                rows = Arrays.copyOf(rows, size * 2);
+                dists = Arrays.copyOf(dists, size * 2);
+            }
+            rows[size] = r;
+            dists[size] = d;
+            size++;
+        }
+
+        /** Sorts by distance, then row. */
+        void sort() {
+            Integer[] order = new Integer[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> {
+                int c = Double.compare(dists[a], dists[b]);
+                return c != 0 ? c : Integer.compare(rows[a], rows[b]);
+            });
+            int[] r2 = new int[size];
+            double[] d2 = new double[size];
+            for (int i = 0; i < size; i++) {
+                r2[i] = rows[order[i]];
+                d2[i] = dists[order[i]];
+            }
+            rows = r2;
+            dists = d2;
+        }
+
+        static Candidates merge(List<Candidates> parts, int k) {
+            Candidates all = new Candidates(parts.stream().mapToInt(p -> p.size).sum());
+            for (Candidates p : parts) {
+                for (int i = 0; i < p.size; i++) {
+                    all.add(p.rows[i], p.dists[i]);
+                }
+            }
+            all.sort();
+            if (k > 0 && all.size > k) {
+                all.size = k;
+            }
+            return all;
+        }
+    }
+
+    /**
+     * Bounded max-heap of the k smallest distances. Rows arrive in increasing order, so a later row
+     * at an equal distance never displaces an earlier one: ties keep row order.
+     */
+    private static final class TopK {
+        private final int k;
+        private final int[] rows;
+        private final double[] dists;
+        private int size;
+
+        TopK(int k) {
+            this.k = k;
+            this.rows = new int[k];
+            this.dists = new double[k];
+        }
+
+        boolean wouldAccept(double d) {
+            return size < k || d < dists[0];
+        }
+
+        void add(int r, double d) {
+            if (size < k) {
+                rows[size] = r;
+                dists[size] = d;
+                siftUp(size++);
+            } else {
+                rows[0] = r;
+                dists[0] = d;
+                siftDown(0);
+            }
+        }
+
+        private boolean greater(int a, int b) {
+            int c = Double.compare(dists[a], dists[b]);
+            return c != 0 ? c > 0 : rows[a] > rows[b];
+        }
+
+        private void swap(int a, int b) {
+            int tr = rows[a];
+            rows[a] = rows[b];
+            rows[b] = tr;
+            double td = dists[a];
+            dists[a] = dists[b];
+            dists[b] = td;
+        }
+
+        private void siftUp(int i) {
+            while (i > 0) {
+                int p = (i - 1) / 2;
+                if (!greater(i, p)) {
+                    return;
+                }
+                swap(i, p);
+                i = p;
+            }
+        }
+
+        private void siftDown(int i) {
+            while (true) {
+                int l = 2 * i + 1;
+                int r = l + 1;
+                int m = i;
+                if (l < size && greater(l, m)) {
+                    m = l;
+                }
+                if (r < size && greater(r, m)) {
+                    m = r;
+                }
+                if (m == i) {
+                    return;
+                }
+                swap(i, m);
+                i = m;
+            }
+        }
+
+        Candidates sorted() {
+            Candidates c = new Candidates(size);
+            for (int i = 0; i < size; i++) {
+                c.add(rows[i], dists[i]);
+            }
+            c.sort();
+            return c;
+        }
+    }
+}
