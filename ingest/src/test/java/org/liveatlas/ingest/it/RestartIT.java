@@ -45,6 +45,7 @@ class RestartIT {
             first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
         int beforeRestart = f.deposited().size();
+        System.out.printf("RestartIT: %d of %d deposits announced before the kill%n", beforeRestart, STUDIES);
 
         try (IngestService restarted = IngestService.create(f.config)) {
             IngestFixture.await("every deposit after the restart", Duration.ofSeconds(90), () -> {
