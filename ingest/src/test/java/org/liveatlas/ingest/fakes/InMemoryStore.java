@@ -4,13 +4,13 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.liveatlas.ingest.store.DepositStore;
+import org.liveatlas.ingest.store.StoredContent;
 import org.liveatlas.ingest.store.StoredObject;
 
 /** A {@link DepositStore} in memory, with MD5 ETags as a single-part S3 upload gets. */
@@ -67,13 +67,9 @@ public final class InMemoryStore implements DepositStore {
     }
 
     @Override
-    public Optional<byte[]> readIfExists(String key) {
-        return content(key);
-    }
-
-    @Override
-    public Map<String, String> userMetadata(String key) {
-        return new HashMap<>(objects.get(key).userMetadata());
+    public Optional<StoredContent> readIfExists(String key) {
+        return Optional.ofNullable(objects.get(key))
+                .map(e -> new StoredContent(e.content().clone(), e.userMetadata()));
     }
 
     @Override
