@@ -51,6 +51,10 @@ public class EncoderThroughputBenchmark {
     @Param({"256", "1024", "4096"})
     public int batchSize;
 
+    /** PyTorch intra-op threads; 0 = the same as {@link #threads}. */
+    @Param({"0"})
+    public int torchThreads;
+
     @Param({"2000"})
     public int detectedGenes;
 
@@ -67,6 +71,7 @@ public class EncoderThroughputBenchmark {
                         .withDevice(DeviceOption.CPU)
                         .withFirstLayer(firstLayer)
                         .withThreads(threads)
+                        .withTorchThreads(torchThreads == 0 ? threads : torchThreads)
                         .withBatchSize(batchSize));
     }
 

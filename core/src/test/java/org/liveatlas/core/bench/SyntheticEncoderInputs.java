@@ -1,6 +1,7 @@
 package org.liveatlas.core.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class SyntheticEncoderInputs {
                                 : k.endsWith("running_mean") || k.endsWith("bias") ? 0.1 * u : scale * u);
             }
             if (k.endsWith(".3.weight") || (k.endsWith(".2.weight") && shape.length == 1)) {
-                java.util.Arrays.fill(v, k.endsWith(".3.weight") ? 0.25f : 1f);
+                Arrays.fill(v, k.endsWith(".3.weight") ? 0.25f : 1f);
             }
             tensors.put(k, Tensor.ofFloats(shape, v));
         }
@@ -115,6 +116,6 @@ public final class SyntheticEncoderInputs {
             }
             indptr[r + 1] = nnz;
         }
-        return new CsrBatch(cells, genes, indptr, java.util.Arrays.copyOf(idx, nnz), java.util.Arrays.copyOf(val, nnz));
+        return new CsrBatch(cells, genes, indptr, Arrays.copyOf(idx, nnz), Arrays.copyOf(val, nnz));
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The first Linear layer as a sparse x dense product: {@code out[r] = bias + sum_p values[p] *
@@ -15,13 +16,15 @@ import java.util.concurrent.Future;
  * matter: HotSpot (JDK 17) vectorises {@code y[i] += a * x[i]} but not the same loop over two
  * offsets into flat arrays, which runs 3x slower. Four entries are added per pass over the output
  * row to cut its loads and stores by four. Genes are processed in tiles so that a tile of the
- * weight stays in the L2 cache while every row of the batch uses it; rows are split between
- * threads.
+ * weight stays in the L2 cache while the rows of a chunk use it; threads take chunks of rows.
  */
 public final class SparseFirstLayer {
 
     /** Weight bytes per gene tile: about half of a 2 MiB L2 cache. */
     static final int TILE_BYTES = 1 << 20;
+
+    static final int MIN_CHUNK = 16;
+    static final int MAX_CHUNK = 128;
 
     private final float[][] weightT;
     private final float[] bias;
@@ -69,21 +72,26 @@ public final class SparseFirstLayer {
             ExecutorService pool,
             int threads) {
         int rows = rowEnd - rowStart;
-        int parts = pool == null ? 1 : Math.max(1, Math.min(threads, rows / 8));
-        if (parts == 1) {
+        int workers = pool == null ? 1 : Math.max(1, Math.min(threads, rows / MIN_CHUNK));
+        if (workers == 1) {
             compute(indptr, indices, values, rowStart, rowStart, rowEnd, out);
             return;
         }
-        List<Future<?>> futures = new ArrayList<>(parts - 1);
-        int per = (rows + parts - 1) / parts;
-        for (int t = 1; t < parts; t++) {
-            int a = rowStart + t * per;
-            int b = Math.min(rowEnd, a + per);
-            if (a < b) {
-                futures.add(pool.submit(() -> compute(indptr, indices, values, rowStart, a, b, out)));
+        // Threads take chunks of rows as they finish, so that one thread slowed down by another
+        // process on the same core does not hold up the batch. Chunks are large enough that each
+        // weight tile is reused by many rows.
+        int chunk = Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, (rows + workers - 1) / workers));
+        AtomicInteger next = new AtomicInteger(rowStart);
+        Runnable work = () -> {
+            for (int a = next.getAndAdd(chunk); a < rowEnd; a = next.getAndAdd(chunk)) {
+                compute(indptr, indices, values, rowStart, a, Math.min(rowEnd, a + chunk), out);
             }
+        };
+        List<Future<?>> futures = new ArrayList<>(workers - 1);
+        for (int t = 1; t < workers; t++) {
+            futures.add(pool.submit(work));
         }
-        compute(indptr, indices, values, rowStart, rowStart, Math.min(rowEnd, rowStart + per), out);
+        work.run();
         for (Future<?> f : futures) {
             try {
                 f.get();
