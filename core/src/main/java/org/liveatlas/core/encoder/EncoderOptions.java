@@ -13,9 +13,10 @@ import java.util.Objects;
  *     sparse first layer is used; default 0.2 (SCimilarity inputs are about 0.07)
  * @param threads CPU threads of the sparse first layer; default: the available processors
  * @param torchThreads PyTorch intra-op threads (global to the JVM: the last encoder opened sets
- *     them); default: the available processors. On a CPU shared with other processes, 1 thread for
- *     PyTorch behind a multi-threaded sparse layer avoids its threads waiting on each other at
- *     every operation's barrier
+ *     them); default 1. With the sparse first layer PyTorch does a small part of the work, and its
+ *     threads wait on each other at every operation's barrier: on a busy CPU (other subtasks,
+ *     other processes) 2 threads were 2-4x slower than 1 in our measurements (core/README.md).
+ *     Raise it for the dense path on a dedicated CPU
  */
 public record EncoderOptions(
         DeviceOption device,
@@ -51,7 +52,7 @@ public record EncoderOptions(
                 FirstLayer.AUTO,
                 DEFAULT_SPARSE_MAX_DENSITY,
                 Runtime.getRuntime().availableProcessors(),
-                Runtime.getRuntime().availableProcessors());
+                1);
     }
 
     public EncoderOptions withDevice(DeviceOption value) {
@@ -70,9 +71,9 @@ public record EncoderOptions(
         return new EncoderOptions(device, batchSize, firstLayer, value, threads, torchThreads);
     }
 
-    /** Both the sparse layer's and PyTorch's threads. */
+    /** The sparse layer's threads. */
     public EncoderOptions withThreads(int value) {
-        return new EncoderOptions(device, batchSize, firstLayer, sparseMaxDensity, value, value);
+        return new EncoderOptions(device, batchSize, firstLayer, sparseMaxDensity, value, torchThreads);
     }
 
     /** PyTorch's intra-op threads only. */

@@ -20,7 +20,7 @@ public final class SyntheticEncoderInputs {
 
     private SyntheticEncoderInputs() {}
 
-    /** A model of {@code arch} with random weights, BatchNorm statistics and PReLU slopes. */
+    /** A model of {@code arch} with random weights and BatchNorm running statistics, PReLU slopes 0.25. */
     public static ModelFolder randomModel(Architecture arch, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -44,8 +44,10 @@ public final class SyntheticEncoderInputs {
                                 ? 0.5 + Math.abs(u)
                                 : k.endsWith("running_mean") || k.endsWith("bias") ? 0.1 * u : scale * u);
             }
-            if (k.endsWith(".3.weight") || (k.endsWith(".2.weight") && shape.length == 1)) {
-                Arrays.fill(v, k.endsWith(".3.weight") ? 0.25f : 1f);
+            if (shape.length == 1 && k.endsWith(".3.weight")) {
+                Arrays.fill(v, 0.25f); // PReLU slope
+            } else if (shape.length == 1 && k.endsWith(".2.weight")) {
+                Arrays.fill(v, 1f); // BatchNorm scale
             }
             tensors.put(k, Tensor.ofFloats(shape, v));
         }

@@ -82,7 +82,15 @@ class ScimilarityEncoderTest {
     @Test
     void batchSizeDoesNotChangeEmbeddings() {
         assertClose(embed(model, options(FirstLayer.SPARSE).withBatchSize(7), input), expected);
-        assertClose(embed(model, options(FirstLayer.DENSE).withBatchSize(7).withThreads(1), input), expected);
+        assertClose(
+                embed(
+                        model,
+                        options(FirstLayer.DENSE)
+                                .withBatchSize(7)
+                                .withThreads(1)
+                                .withTorchThreads(2),
+                        input),
+                expected);
     }
 
     @Test
