@@ -375,6 +375,57 @@ class IndexStudyJobIT {
                         big.cellIds().stream().map(c -> big.studyId() + ":" + c).toList());
     }
 
+    @Test
+    void openSearchUnavailableMidStudyMakesTheJobWaitAndFinishWithNothingLost(TestStack stack) throws Exception {
+        Map<String, String> topics = topics(stack);
+        String bucket = stack.createBucket("atlas");
+        String prefix = stack.unique("c") + "-";
+        java.net.URI os = java.net.URI.create(stack.openSearchUrl());
+        try (org.liveatlas.flink.testing.TcpProxy proxy =
+                new org.liveatlas.flink.testing.TcpProxy(os.getHost(), os.getPort())) {
+            Configuration conf = PipelineFixtures.stackConfiguration(
+                    stack, bucket, prefix, modelDir, topics, Files.createDirectories(tmp.resolve("work-c")));
+            conf.setString("atlas.opensearch.url", "http://127.0.0.1:" + proxy.port());
+            conf.setString("atlas.study.chunk-rows", "50");
+            conf.setString("atlas.sink.bulk-actions", "25");
+            conf.setString("atlas.sink.max-retries", "12");
+            PipelineConfig config = PipelineFixtures.config(conf);
+            http = http == null
+                    ? OpenSearchHttp.connect(PipelineFixtures.config(
+                                    PipelineFixtures.stackConfiguration(stack, bucket, prefix, modelDir, topics, tmp))
+                            .openSearch())
+                    : http;
+            IndexManager indexes = new IndexManager(http, prefix);
+            SyntheticStudy big = new SyntheticStudyGenerator(SynthConfig.defaults(33, 1, 3000, 400))
+                    .studies()
+                    .get(0);
+            Path file = write(big);
+            JobClient job = start(config, flinkConf(tmp.resolve("chk-c")));
+            try {
+                PipelineFixtures.deposit(stack, bucket, topics.get("deposits"), metadata(big.studyId(), false), file);
+                PipelineFixtures.readUntil(stack, topics.get("status"), DEADLINE, v -> statuses(v).stream()
+                        .anyMatch(x ->
+                                x.state() == StudyState.INDEXING && x.progress().cellsEmbedded() >= 300));
+                proxy.cut();
+                Thread.sleep(10_000);
+                proxy.restore();
+                List<String> status = PipelineFixtures.readUntil(
+                        stack,
+                        topics.get("status"),
+                        DEADLINE,
+                        v -> hasFinal(v, big.studyId(), StudyState.INDEXED, null));
+                assertThat(hasFinal(status, big.studyId(), StudyState.INDEXED, null))
+                        .isTrue();
+            } finally {
+                job.cancel().get();
+            }
+            List<JsonNode> docs = docs(indexes.cellsIndex("m1"), big.studyId());
+            assertThat(docs).hasSize(big.cells());
+            assertThat(docs.stream().map(d -> d.path("_id").asText()).distinct().count())
+                    .isEqualTo(big.cells());
+        }
+    }
+
     /** Waits for a completed checkpoint of {@code job} and returns the latest one's folder. */
     private static Path awaitCheckpoint(Path root, JobClient job) throws Exception {
         Path jobDir = root.resolve(job.getJobID().toString());
