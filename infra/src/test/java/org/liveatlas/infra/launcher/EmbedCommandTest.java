@@ -160,6 +160,52 @@ class EmbedCommandTest {
         }
     }
 
+    @Test
+    void everyCommittedStudyFixtureLayoutEmbedsToTheSameNumbers() throws Exception {
+        // the core's golden study fixtures: one 40 x 33 count matrix in every supported layout
+        Path fixtures =
+                Path.of("../core/src/test/resources/studies").toAbsolutePath().normalize();
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isDirectory(fixtures), "the core module's fixtures are beside this module in the repository");
+        List<String> genes = Files.readAllLines(fixtures.resolve("expected/model_genes.txt"), StandardCharsets.UTF_8);
+        Path fixtureModel = dir.resolve("model-fixtures");
+        RandomModels.folder(genes, List.of(16, 8), 4, 21)
+                .save(
+                        fixtureModel,
+                        Manifest.imported("random-3", "random weights", Instant.parse("2026-11-25T00:00:00Z")));
+        float[] first = null;
+        for (String layout : List.of(
+                "csr_float32.h5ad",
+                "csc_float64.h5ad",
+                "dense_int32.h5ad",
+                "layers_counts.h5ad",
+                "raw_x.h5ad",
+                "csr_int64.h5ad",
+                "tenx_v3",
+                "tenx_v2",
+                "filtered_feature_bc_matrix.h5")) {
+            Path out = dir.resolve("fixture-" + layout + ".npy");
+            Run r = atlas(
+                    "embed",
+                    "--model",
+                    fixtureModel.toString(),
+                    "--out",
+                    out.toString(),
+                    "--min-shared-genes",
+                    "5",
+                    fixtures.resolve(layout).toString());
+            assertThat(r.code).as(layout + ": " + r.text).isZero();
+            float[] got = readNpy(out, 40, 4);
+            if (first == null) {
+                first = got;
+            } else {
+                for (int i = 0; i < got.length; i++) {
+                    assertThat(got[i]).as("%s value %d", layout, i).isCloseTo(first[i], within(1e-6f));
+                }
+            }
+        }
+    }
+
     private static Path sharedData() {
         String prop = System.getProperty("liveatlas.shared.dir");
         if (prop != null) {
