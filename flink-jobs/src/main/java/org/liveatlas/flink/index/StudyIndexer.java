@@ -1,0 +1,368 @@
+package org.liveatlas.flink.index;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.liveatlas.core.AtlasException;
+import org.liveatlas.core.PoisonInputException;
+import org.liveatlas.core.qc.QcReport;
+import org.liveatlas.flink.config.PipelineConfig;
+import org.liveatlas.flink.opensearch.BulkAction;
+import org.liveatlas.flink.opensearch.IndexManager;
+import org.liveatlas.flink.opensearch.OpenSearchHttp;
+import org.liveatlas.flink.store.ObjectStore;
+import org.liveatlas.schemas.Json;
+import org.liveatlas.schemas.events.CellCounts;
+import org.liveatlas.schemas.events.DataFormat;
+import org.liveatlas.schemas.events.DeadLetter;
+import org.liveatlas.schemas.events.DepositedObject;
+import org.liveatlas.schemas.events.ErrorKind;
+import org.liveatlas.schemas.events.ModelPublished;
+import org.liveatlas.schemas.events.SourceCoordinates;
+import org.liveatlas.schemas.events.StudyDeposited;
+import org.liveatlas.schemas.events.StudyState;
+import org.liveatlas.schemas.events.StudyStatus;
+import org.liveatlas.schemas.events.StudyWithdrawn;
+import org.liveatlas.schemas.store.ObjectLayout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The heart of IndexStudyJob, keyed by study id: for each deposit version it downloads the data files,
+ * streams them through QC, alignment and lognorm in row chunks, embeds each chunk with the current model,
+ * annotates it against the reference cells in the index, and emits one upsert per kept cell followed by a
+ * barrier that concludes the study once the sink has every document. Withdrawals become a barrier that
+ * removes the study. Poison studies (unreadable, bad counts, too few shared genes) are quarantined: a
+ * dead letter on the side and a barrier that removes any of this version's documents; the job goes on.
+ *
+ * <p>The current model is broadcast from {@code atlas.models}; until one is published the configured
+ * model folder is used. Each task loads one model once and swaps it when a newer one is published.
+ */
+public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, DepositEvent, KeyedJson, BulkAction> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(StudyIndexer.class);
+
+    /** StudyStatus events (received, indexing progress) for {@code atlas.study-status}. */
+    public static final OutputTag<KeyedJson> STATUS =
+            new OutputTag<>("study-status", TypeInformation.of(KeyedJson.class));
+    /** DeadLetter envelopes for {@code atlas.deposits.dlq}. */
+    public static final OutputTag<KeyedJson> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(KeyedJson.class));
+    /** Broadcast state: the latest ModelPublished (as JSON) under {@link #CURRENT}. */
+    public static final MapStateDescriptor<String, String> MODELS =
+            new MapStateDescriptor<>("models", Types.STRING, Types.STRING);
+
+    static final String CURRENT = "current";
+    static final String STAGE = "flink.index-study";
+
+    private final PipelineConfig config;
+    private transient LoadedModel model;
+    private transient ObjectStore store;
+    private transient OpenSearchHttp http;
+    private transient IndexManager indexes;
+    private transient ReferenceAnnotator annotator;
+    private transient Set<String> ensured;
+
+    public StudyIndexer(PipelineConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        store = new ObjectStore(config.s3());
+        http = OpenSearchHttp.connect(config.openSearch());
+        indexes = new IndexManager(http, config.indexPrefix());
+        annotator = new ReferenceAnnotator(
+                http, config.voteK(), config.annotateBatch(), config.annotateExactMax(), config.retryPolicy());
+        ensured = new HashSet<>();
+        if (config.modelDir() != null) {
+            model = LoadedModel.load(Path.of(config.modelDir()), null, config);
+            LOG.info("loaded configured {}", model);
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(KeyedJson value, Context ctx, Collector<BulkAction> out) throws Exception {
+        ModelPublished published;
+        try {
+            published = Json.mapper().readValue(value.json(), ModelPublished.class);
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.error("ignoring a malformed ModelPublished under key {}: {}", value.key(), e.getMessage());
+            return;
+        }
+        BroadcastState<String, String> state = ctx.getBroadcastState(MODELS);
+        String current = state.get(CURRENT);
+        if (current != null) {
+            ModelPublished before = Json.mapper().readValue(current, ModelPublished.class);
+            if (before.publishedAt().isAfter(published.publishedAt())) {
+                return;
+            }
+        }
+        state.put(CURRENT, value.json());
+    }
+
+    @Override
+    public void processElement(DepositEvent event, ReadOnlyContext ctx, Collector<BulkAction> out) throws Exception {
+        JsonNode node;
+        try {
+            node = Json.mapper().readTree(event.json());
+        } catch (IOException e) {
+            deadLetter(ctx, event, null, null, "not JSON: " + e.getMessage(), null);
+            return;
+        }
+        String type = node.path("eventType").asText("");
+        try {
+            switch (type) {
+                case StudyDeposited.EVENT_TYPE -> index(
+                        Json.mapper().treeToValue(node, StudyDeposited.class), event, ctx, out);
+                case StudyWithdrawn.EVENT_TYPE -> withdraw(Json.mapper().treeToValue(node, StudyWithdrawn.class), out);
+                default -> deadLetter(
+                        ctx,
+                        event,
+                        node.path("studyId").asText(null),
+                        null,
+                        "unknown eventType '" + type + "' on the deposits topic",
+                        null);
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            deadLetter(
+                    ctx,
+                    event,
+                    node.path("studyId").asText(null),
+                    null,
+                    "invalid " + type + ": " + e.getOriginalMessage(),
+                    null);
+        }
+    }
+
+    private void withdraw(StudyWithdrawn w, Collector<BulkAction> out) {
+        StudyBarrier b = new StudyBarrier(
+                StudyBarrier.Outcome.WITHDRAWN,
+                w.studyId(),
+                w.depositVersion(),
+                null,
+                null,
+                null,
+                0,
+                0,
+                0,
+                null,
+                null,
+                null,
+                w.reason());
+        out.collect(BulkAction.barrier(Json.write(b), null));
+    }
+
+    private void index(StudyDeposited d, DepositEvent event, ReadOnlyContext ctx, Collector<BulkAction> out)
+            throws Exception {
+        LoadedModel m = currentModel(ctx);
+        String index = ensureIndexes(m);
+        String group = StudyBarrier.group(d.studyId(), d.depositVersion());
+        ctx.output(STATUS, status(d, m.version(), new CellCounts(null, 0, 0, 0, 0)));
+        Path dir = Path.of(config.workDir()).resolve("liveatlas-" + d.studyId() + "-" + UUID.randomUUID());
+        long embedded = 0;
+        try {
+            Path input = download(d, dir);
+            long[] embeddedSoFar = {0};
+            StudyEmbedding.Result r = StudyEmbedding.run(
+                    m, annotator, index, d.study(), d.depositVersion(), input, out::collect, (total, soFar, n) -> {
+                        embeddedSoFar[0] = n;
+                        ctx.output(
+                                STATUS,
+                                status(
+                                        d,
+                                        m.version(),
+                                        new CellCounts(total, soFar.cellsRead(), soFar.cellsKept(), n, 0)));
+                    });
+            embedded = r.embedded();
+            QcReport qc = r.qc();
+            StudyBarrier done = new StudyBarrier(
+                    StudyBarrier.Outcome.INDEXED,
+                    d.studyId(),
+                    d.depositVersion(),
+                    m.version(),
+                    index,
+                    r.total(),
+                    qc.cellsRead(),
+                    qc.cellsKept(),
+                    embedded,
+                    qc,
+                    d.study(),
+                    d.depositedAt(),
+                    null);
+            out.collect(BulkAction.barrier(Json.write(done), group));
+        } catch (PoisonInputException e) {
+            LOG.warn("quarantining study {} version {}: {}", d.studyId(), d.depositVersion(), e.getMessage());
+            deadLetter(ctx, event, d.studyId(), d.depositVersion(), e.getMessage(), m.version());
+            StudyBarrier q = new StudyBarrier(
+                    StudyBarrier.Outcome.QUARANTINED,
+                    d.studyId(),
+                    d.depositVersion(),
+                    m.version(),
+                    index,
+                    null,
+                    0,
+                    0,
+                    embedded,
+                    null,
+                    d.study(),
+                    d.depositedAt(),
+                    e.getMessage());
+            out.collect(BulkAction.barrier(Json.write(q), group));
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    private KeyedJson status(StudyDeposited d, String modelVersion, CellCounts progress) {
+        StudyStatus s = new StudyStatus(
+                1,
+                StudyStatus.EVENT_TYPE,
+                d.studyId(),
+                d.depositVersion(),
+                StudyState.INDEXING,
+                Instant.now(),
+                modelVersion,
+                progress,
+                null,
+                null);
+        return new KeyedJson(d.studyId(), Json.write(s));
+    }
+
+    private void deadLetter(
+            ReadOnlyContext ctx, DepositEvent e, String studyId, String version, String message, String modelVersion) {
+        DeadLetter dl = DeadLetter.of(
+                studyId,
+                version,
+                SourceCoordinates.ofRecord(e.topic(), e.partition(), e.offset()),
+                STAGE,
+                ErrorKind.POISON,
+                message,
+                modelVersion,
+                Instant.now());
+        ctx.output(DEAD_LETTERS, new KeyedJson(studyId != null ? studyId : e.key(), Json.write(dl)));
+    }
+
+    /** The model to embed with: the latest published one, else the configured folder. */
+    private LoadedModel currentModel(ReadOnlyContext ctx) throws Exception {
+        ReadOnlyBroadcastState<String, String> state = ctx.getBroadcastState(MODELS);
+        String json = state.get(CURRENT);
+        if (json != null) {
+            ModelPublished p = Json.mapper().readValue(json, ModelPublished.class);
+            if (model == null || !model.version().equals(p.modelVersion())) {
+                Path dir = fetchModel(store, Path.of(config.workDir()), p.modelVersion());
+                LoadedModel next = LoadedModel.load(dir, p.modelVersion(), config);
+                if (model != null) {
+                    model.close();
+                }
+                model = next;
+                LOG.info("switched to published {}", model);
+            }
+        }
+        if (model == null) {
+            throw new AtlasException("no model to embed with: no ModelPublished on " + config.modelsTopic()
+                    + " and no --atlas.model.dir; publish a model or configure a model folder");
+        }
+        return model;
+    }
+
+    /** Downloads {@code models/<version>/} once into the work folder (atomically renamed into place). */
+    public static Path fetchModel(ObjectStore store, Path workDir, String version) throws IOException {
+        Path dir = workDir.resolve("liveatlas-model-" + version);
+        if (!Files.isDirectory(dir)) {
+            Path tmp = workDir.resolve("liveatlas-model-" + UUID.randomUUID());
+            store.downloadPrefix(ObjectLayout.modelPrefix(version), tmp);
+            try {
+                Files.move(tmp, dir);
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                deleteRecursively(tmp);
+            }
+        }
+        return dir;
+    }
+
+    private String ensureIndexes(LoadedModel m) throws IOException {
+        String index = indexes.cellsIndex(m.version());
+        if (ensured.add(index)) {
+            indexes.ensureCellsIndex(m.version(), config.knn(m.latentDim()));
+            indexes.ensureStudiesIndex();
+            indexes.initAlias(index);
+        }
+        return index;
+    }
+
+    private Path download(StudyDeposited d, Path dir) {
+        Path file = null;
+        Path tenx = null;
+        for (DepositedObject o : d.objects()) {
+            if (o.format() == DataFormat.STUDY_JSON) {
+                continue;
+            }
+            String rel = o.key().startsWith(d.prefix())
+                    ? o.key().substring(d.prefix().length())
+                    : o.key();
+            Path target = dir.resolve(rel).normalize();
+            if (!target.startsWith(dir)) {
+                throw new PoisonInputException(
+                        "study " + d.studyId() + ": object key " + o.key() + " escapes its folder");
+            }
+            store.download(o.key(), target);
+            if (o.format() == DataFormat.H5AD || o.format() == DataFormat.TENX_H5) {
+                file = file == null ? target : file;
+            } else if (o.format() == DataFormat.TENX_MATRIX) {
+                tenx = target.getParent();
+            }
+        }
+        if (file != null) {
+            return file;
+        }
+        if (tenx != null) {
+            return tenx;
+        }
+        throw new PoisonInputException("study " + d.studyId() + " version " + d.depositVersion()
+                + " lists no data file (.h5ad, 10x .h5 or matrix.mtx); deposit the counts with the study.json");
+    }
+
+    public static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean up " + dir, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (model != null) {
+            model.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+    }
+}
