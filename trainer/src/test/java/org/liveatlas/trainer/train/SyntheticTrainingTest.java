@@ -38,7 +38,7 @@ class SyntheticTrainingTest {
                 .withTripletWeight(Double.parseDouble(System.getProperty("tw", "0.1")))
                 .withBatches(Integer.getInteger("bs", 300), Integer.getInteger("nb", 0))
                 .withSeed(3)
-                .withThreads(2);
+                .withThreads(Integer.getInteger("th", 1));
     }
 
     @BeforeAll
@@ -53,8 +53,8 @@ class SyntheticTrainingTest {
                 0,
                 2,
                 1,
-                12,
-                Math.log(2.5),
+                Integer.getInteger("mk", 12),
+                Math.log(Double.parseDouble(System.getProperty("fold", "2.5"))),
                 0.3,
                 0.1,
                 1.5,
@@ -83,7 +83,7 @@ class SyntheticTrainingTest {
 
     @Test
     void trainingLiftsHeldOutAccuracyAboveTheUntrainedModelAndThePcaBaseline() {
-        ModelEvaluator evaluator = ModelEvaluator.defaults(CellOntology.none(), 2);
+        ModelEvaluator evaluator = ModelEvaluator.defaults(CellOntology.none(), 1);
         MetricTrainer trainer = new MetricTrainer(config(), CellOntology.none());
         MetricTrainer.Result untrained = new MetricTrainer(
                         config().withEpochs(1).withLearningRate(1e-12), CellOntology.none())
