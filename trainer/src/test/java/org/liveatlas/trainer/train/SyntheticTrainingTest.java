@@ -34,11 +34,11 @@ class SyntheticTrainingTest {
     static TrainingConfig config() {
         return TrainingConfig.scimilarity()
                 .withArchitecture(List.of(64, 32), 16)
-                .withEpochs(Integer.getInteger("ep", 12))
-                .withTripletWeight(Double.parseDouble(System.getProperty("tw", "0.1")))
-                .withBatches(Integer.getInteger("bs", 300), Integer.getInteger("nb", 0))
+                .withEpochs(60)
+                .withTripletWeight(0.5)
+                .withBatches(200, 8)
                 .withSeed(3)
-                .withThreads(Integer.getInteger("th", 1));
+                .withThreads(1);
     }
 
     @BeforeAll
@@ -53,12 +53,12 @@ class SyntheticTrainingTest {
                 0,
                 2,
                 1,
-                Integer.getInteger("mk", 12),
-                Math.log(Double.parseDouble(System.getProperty("fold", "2.5"))),
+                25,
+                Math.log(3),
                 0.3,
                 0.1,
                 1.5,
-                Double.parseDouble(System.getProperty("bsd", "1.0")),
+                1.0,
                 0.25,
                 0.1,
                 2000,
