@@ -73,6 +73,9 @@ def obs_frame():
             "label": pd.Categorical(labels, categories=CELL_TYPES),
             "donor": donors,  # plain strings
             "n_reads": np.arange(N_CELLS, dtype=np.int64) * 10,
+            "doublet": np.arange(N_CELLS) % 5 == 0,  # numpy bool: an HDF5 enum
+            "score": np.where(np.arange(N_CELLS) % 4 == 1, np.nan, np.arange(N_CELLS) / 4),
+            "n_umi": pd.array([None if i % 6 == 2 else i for i in range(N_CELLS)], dtype="Int64"),
         },
         index=pd.Index(CELL_IDS, name="barcode"),
     )
@@ -162,6 +165,16 @@ def h5ad_studies(counts):
     bad[14, STUDY_GENES.index("GENE08")] = np.inf
     write(ad(sp.csc_matrix(bad), obs=obs, var=var_frame()), "inf_csc.h5ad")
     write(ad(sp.csr_matrix(lognorm_study), obs=obs, var=var_frame()), "normalised_x.h5ad")
+    # obs lists one cell fewer than X has rows (hand-edited, as a broken writer might leave it).
+    with open(os.path.join(OUT, "csr_float32.h5ad"), "rb") as f:
+        blob = f.read()
+    with open(os.path.join(OUT, "obs_mismatch.h5ad"), "wb") as f:
+        f.write(blob)
+    with h5py.File(os.path.join(OUT, "obs_mismatch.h5ad"), "r+") as f:
+        attrs = dict(f["obs/barcode"].attrs)
+        del f["obs/barcode"]
+        f.create_dataset("obs/barcode", data=np.array(CELL_IDS[:-1], dtype=object), dtype=h5py.string_dtype())
+        f["obs/barcode"].attrs.update(attrs)
     empty = ad(sp.csr_matrix((0, N_GENES), dtype=np.float32),
                             obs=pd.DataFrame(index=pd.Index([], dtype=str)), var=var_frame())
     write(empty, "empty.h5ad")
@@ -203,9 +216,15 @@ def old_anndata_studies(counts):
         var.create_dataset("index", data=np.array(STUDY_GENES, dtype=object), dtype=vlen)
 
     # anndata < 0.7: obs and var are compound datasets; categorical codes sit in the record,
-    # their categories in uns/<column>_categories.
+    # their categories in uns/<column>_categories; raw is stored flat as raw.X / raw.var. Here X holds
+    # lognorm values of the first 10 genes and raw.X the counts, as after gene selection.
     with h5py.File(os.path.join(OUT, "old_categorical_uns.h5ad"), "w") as f:
+        lognorm = sp.csr_matrix(lognormalise_like_scanpy(counts)[:, :10])
         g = f.create_group("X")
+        g.attrs["h5sparse_format"] = "csr"
+        g.attrs["h5sparse_shape"] = np.array(lognorm.shape, dtype=np.int64)
+        g["data"], g["indices"], g["indptr"] = lognorm.data, lognorm.indices, lognorm.indptr
+        g = f.create_group("raw.X")
         g.attrs["h5sparse_format"] = "csr"
         g.attrs["h5sparse_shape"] = np.array(x.shape, dtype=np.int64)
         g["data"], g["indices"], g["indptr"] = x.data, x.indices, x.indptr
@@ -213,7 +232,8 @@ def old_anndata_studies(counts):
         obs_rec = np.array([(c.encode(), codes[i], f"D{i % 2}".encode()) for i, c in enumerate(CELL_IDS)], dtype=obs_t)
         f.create_dataset("obs", data=obs_rec)
         var_t = np.dtype([("index", "S16")])
-        f.create_dataset("var", data=np.array([(g_.encode(),) for g_ in STUDY_GENES], dtype=var_t))
+        f.create_dataset("var", data=np.array([(g_.encode(),) for g_ in STUDY_GENES[:10]], dtype=var_t))
+        f.create_dataset("raw.var", data=np.array([(g_.encode(),) for g_ in STUDY_GENES], dtype=var_t))
         uns = f.create_group("uns")
         uns.create_dataset("label_categories", data=np.array([c.encode() for c in CELL_TYPES]))
 
@@ -235,7 +255,9 @@ def tenx_studies(counts):
     with open(os.path.join(folder, "barcodes.tsv"), "w") as f:
         f.write("".join(c + "\n" for c in CELL_IDS))
     for name in ("matrix.mtx", "features.tsv", "barcodes.tsv"):
-        with open(os.path.join(folder, name), "rb") as src, gzip.open(os.path.join(folder, name + ".gz"), "wb") as dst:
+        with open(os.path.join(folder, name), "rb") as src, gzip.GzipFile(
+            os.path.join(folder, name + ".gz"), "wb", mtime=0
+        ) as dst:  # mtime=0: reruns give identical bytes
             shutil.copyfileobj(src, dst)
         os.remove(os.path.join(folder, name))
 
@@ -285,8 +307,22 @@ def tenx_studies(counts):
 
     # Cell Ranger 3 HDF5: matrix/{data,indices,indptr,shape,barcodes,features/{id,name,...}},
     # CSC over cell columns, i.e. CSR over cell rows.
+    write_tenx_h5(os.path.join(OUT, "filtered_feature_bc_matrix.h5"), counts, antibody=False)
+    # The same with one antibody-capture feature in the middle: readers keep gene expression only.
+    write_tenx_h5(os.path.join(OUT, "with_antibody.h5"), counts, antibody=True)
+
+
+def write_tenx_h5(path, counts, antibody):
+    ids, names, types = list(ENSEMBL_IDS), list(STUDY_GENES), ["Gene Expression"] * N_GENES
+    if antibody:
+        at = N_GENES // 2
+        counts = np.insert(counts, at, np.arange(N_CELLS) + 1000, axis=1)
+        ids.insert(at, "CD3_TotalSeqB")
+        names.insert(at, "CD3")
+        types.insert(at, "Antibody Capture")
+    n_features = len(ids)
     by_cell = sp.csr_matrix(counts.astype(np.int32))
-    with h5py.File(os.path.join(OUT, "filtered_feature_bc_matrix.h5"), "w") as f:
+    with h5py.File(path, "w") as f:
         f.attrs["filetype"] = "matrix"
         f.attrs["version"] = 2
         g = f.create_group("matrix")
@@ -294,13 +330,13 @@ def tenx_studies(counts):
         g.create_dataset("data", data=by_cell.data.astype(np.int32), compression="gzip")
         g.create_dataset("indices", data=by_cell.indices.astype(np.int64), compression="gzip")
         g.create_dataset("indptr", data=by_cell.indptr.astype(np.int64))
-        g.create_dataset("shape", data=np.array([N_GENES, N_CELLS], dtype=np.int32))
+        g.create_dataset("shape", data=np.array([n_features, N_CELLS], dtype=np.int32))
         feats = g.create_group("features")
         feats.create_dataset("_all_tag_keys", data=np.array([b"genome"]))
-        feats.create_dataset("feature_type", data=np.array([b"Gene Expression"] * N_GENES))
-        feats.create_dataset("genome", data=np.array([b"GRCh38"] * N_GENES))
-        feats.create_dataset("id", data=np.array([g_.encode() for g_ in ENSEMBL_IDS]))
-        feats.create_dataset("name", data=np.array([g_.encode() for g_ in STUDY_GENES]))
+        feats.create_dataset("feature_type", data=np.array([t.encode() for t in types]))
+        feats.create_dataset("genome", data=np.array([b"GRCh38"] * n_features))
+        feats.create_dataset("id", data=np.array([g_.encode() for g_ in ids]))
+        feats.create_dataset("name", data=np.array([g_.encode() for g_ in names]))
 
 
 def expected(counts):

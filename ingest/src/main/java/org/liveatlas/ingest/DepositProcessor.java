@@ -5,12 +5,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.liveatlas.ingest.store.DepositStore;
+import org.liveatlas.ingest.store.StoredContent;
 import org.liveatlas.ingest.store.StoredObject;
 import org.liveatlas.ingest.validate.DepositChecksum;
 import org.liveatlas.ingest.validate.DepositValidation;
@@ -49,6 +52,7 @@ public final class DepositProcessor {
     private final Duration incompleteTimeout;
     private final Clock clock;
     private final Map<String, String> quarantinedVersions = new ConcurrentHashMap<>();
+    private volatile Set<String> quarantineIndex;
 
     public DepositProcessor(
             DepositStore store,
@@ -63,6 +67,23 @@ public final class DepositProcessor {
         this.validator = validator;
         this.incompleteTimeout = incompleteTimeout;
         this.clock = clock;
+    }
+
+    /**
+     * Lists {@code quarantine/} once, so that checking a new deposit for an earlier quarantine of the same
+     * version costs no request for studies that were never quarantined. Call it before a pass over many
+     * folders; without it every check reads {@code reason.json}.
+     */
+    public void indexQuarantine() {
+        Set<String> studies = new HashSet<>();
+        for (StoredObject object : store.list(ObjectLayout.QUARANTINE)) {
+            String rest = object.key().substring(ObjectLayout.QUARANTINE.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0 && rest.substring(slash + 1).equals(ObjectLayout.REASON_JSON)) {
+                studies.add(rest.substring(0, slash));
+            }
+        }
+        quarantineIndex = studies;
     }
 
     /** Lists {@code deposits/<folder>/} and processes it. */
@@ -123,18 +144,20 @@ public final class DepositProcessor {
         if (alreadyQuarantined(studyId, version)) {
             return Outcome.UNCHANGED;
         }
-        byte[] studyJsonContent = store.readIfExists(studyJson.get().key()).orElse(null);
+        StoredContent studyJsonContent =
+                store.readIfExists(studyJson.get().key()).orElse(null);
         if (studyJsonContent == null) {
             return Outcome.WAITING; // removed between the listing and now; the next pass sees the new state
         }
         Optional<DepositValidator.Owner> owner =
                 last.filter(LedgerEntry::active).map(e -> new DepositValidator.Owner(e.ownerGroup()));
-        DepositValidation validation = validator.validate(studyId, objects, studyJsonContent, owner, store::readHead);
+        DepositValidation validation =
+                validator.validate(studyId, objects, studyJsonContent.content(), owner, store::readHead);
         if (!validation.ok()) {
             return quarantine(studyId, folder, version, objects, validation.problems());
         }
         DepositSource source = trigger;
-        if ("cli".equals(store.userMetadata(studyJson.get().key()).get(UPLOADER_METADATA))) {
+        if ("cli".equals(studyJsonContent.userMetadata().get(UPLOADER_METADATA))) {
             source = DepositSource.CLI;
         }
         Instant now = clock.instant();
@@ -172,12 +195,16 @@ public final class DepositProcessor {
         if (version.equals(quarantinedVersions.get(studyId))) {
             return true;
         }
-        Optional<byte[]> reason = store.readIfExists(ObjectLayout.reasonKey(studyId));
+        Set<String> indexed = quarantineIndex;
+        if (indexed != null && !indexed.contains(studyId)) {
+            return false; // no reason.json for this study when the index was taken, and we wrote none since
+        }
+        Optional<StoredContent> reason = store.readIfExists(ObjectLayout.reasonKey(studyId));
         if (reason.isEmpty()) {
             return false;
         }
         try {
-            QuarantineReason previous = Json.mapper().readValue(reason.get(), QuarantineReason.class);
+            QuarantineReason previous = Json.mapper().readValue(reason.get().content(), QuarantineReason.class);
             if (version.equals(previous.depositVersion())) {
                 quarantinedVersions.put(studyId, version);
                 return true;
@@ -236,6 +263,10 @@ public final class DepositProcessor {
                 Json.write(record).getBytes(StandardCharsets.UTF_8),
                 "application/json");
         quarantinedVersions.put(studyId, version);
+        Set<String> indexed = quarantineIndex;
+        if (indexed != null) {
+            indexed.add(studyId);
+        }
         LOG.warn("study {}: quarantined version {}: {}", studyId, version, reason);
         return Outcome.QUARANTINED;
     }

@@ -30,6 +30,7 @@ public final class DepositScanner {
     /** One full pass; returns how many folders ended in each outcome. */
     public Map<Outcome, Integer> scanOnce() {
         ledger.refresh();
+        processor.indexQuarantine();
         Map<String, List<StoredObject>> folders = new TreeMap<>();
         for (StoredObject object : store.list(ObjectLayout.DEPOSITS)) {
             ObjectLayout.parseDepositKey(object.key())

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -113,8 +112,7 @@ public record IngestConfig(
         }
         List<String> errors = new ArrayList<>();
         URI endpoint = parse(raw, ConfigKey.S3_ENDPOINT, URI::create, errors);
-        TriggerMode trigger =
-                parse(raw, ConfigKey.TRIGGER, v -> TriggerMode.valueOf(v.toUpperCase(Locale.ROOT)), errors);
+        TriggerMode trigger = parse(raw, ConfigKey.TRIGGER, IngestConfig::parseTrigger, errors);
         Duration scan = parse(raw, ConfigKey.SCAN_INTERVAL, IngestConfig::parseDuration, errors);
         Duration incomplete = parse(raw, ConfigKey.INCOMPLETE_TIMEOUT, IngestConfig::parseDuration, errors);
         Long maxFile = parse(raw, ConfigKey.MAX_FILE_SIZE, IngestConfig::parseSize, errors);
@@ -142,6 +140,15 @@ public record IngestConfig(
                 maxStudyJson,
                 raw.get(ConfigKey.BRIDGE_GROUP),
                 raw.get(ConfigKey.CLIENT_ID));
+    }
+
+    private static TriggerMode parseTrigger(String text) {
+        for (TriggerMode mode : TriggerMode.values()) {
+            if (mode.name().equalsIgnoreCase(text.trim())) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("must be scanner, notifications or both");
     }
 
     /** Parses {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 1d} or an ISO-8601 duration ({@code PT5S}). */

@@ -57,6 +57,9 @@ class IngestConfigTest {
                 .hasMessageContaining("atlas.ingest.max-deposit-size");
         assertThatThrownBy(() -> IngestConfig.from(Map.of("atlas.s3.endpoint", "ftp://x"), Map.of()))
                 .hasMessageContaining("http");
+        assertThatThrownBy(() -> IngestConfig.from(Map.of("atlas.ingest.trigger", "poll"), Map.of()))
+                .hasMessageContaining("'poll'")
+                .hasMessageContaining("scanner, notifications or both");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.liveatlas.core.align;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -37,5 +38,21 @@ public record AlignmentReport(
             throw new IllegalArgumentException("shared " + sharedGenes + " + dropped " + droppedGenes + " + duplicates "
                     + duplicateGenesSummed + " != study genes " + studyGenes);
         }
+    }
+
+    /** One line for a command-line summary. */
+    public String summary() {
+        return String.format(
+                Locale.ROOT,
+                "study %s: %,d of the model's %,d genes found (%,d zero-filled); %,d of %,d study genes dropped,"
+                        + " %,d duplicate columns summed; matched on %s",
+                study,
+                sharedGenes,
+                modelGenes,
+                missingGenes,
+                droppedGenes,
+                studyGenes,
+                duplicateGenesSummed,
+                geneNames);
     }
 }

@@ -17,8 +17,8 @@ import org.liveatlas.core.matrix.CsrBatch;
  * that carry the same symbol are summed (SCimilarity leaves duplicates to the caller).
  *
  * <p>The plan is computed once per study (a study-column to model-column map); {@link #apply} then
- * costs one pass over a batch's non-zeros, plus a sort of each row's columns only when the study's
- * order differs from the model's. A study sharing fewer than {@link AlignOptions#minSharedGenes()}
+ * costs one pass over a batch's non-zeros, plus, when the study's order differs from the model's, a
+ * scan of the bitset words spanning each row's model columns. A study sharing fewer than {@link AlignOptions#minSharedGenes()}
  * distinct model genes is rejected with {@link PoisonInputException}. Immutable and thread-safe.
  */
 public final class GeneAlignment {
@@ -230,42 +230,43 @@ public final class GeneAlignment {
                 outPtr[r + 1] = nnz;
             }
         } else {
+            // Study order differs from the model's: accumulate the row in a dense scratch row, mark
+            // touched columns in a bitset, and emit them by scanning the touched words in order
+            // (cheaper than sorting each row's columns).
             float[] acc = new float[modelGenes];
-            boolean[] touched = new boolean[modelGenes];
-            int[] cols = new int[Math.max(1, maxRowLength(inPtr, rows))];
+            long[] touched = new long[(modelGenes + 63) >>> 6];
             for (int r = 0; r < rows; r++) {
-                int k = 0;
+                int lo = touched.length;
+                int hi = -1;
                 for (int p = inPtr[r]; p < inPtr[r + 1]; p++) {
                     int m = columnMap[inIdx[p]];
                     if (m < 0) {
                         continue;
                     }
-                    if (touched[m]) {
+                    int w = m >>> 6;
+                    long bit = 1L << m;
+                    if ((touched[w] & bit) != 0) {
                         acc[m] += inVal[p];
                     } else {
-                        touched[m] = true;
+                        touched[w] |= bit;
                         acc[m] = inVal[p];
-                        cols[k++] = m;
+                        lo = Math.min(lo, w);
+                        hi = Math.max(hi, w);
                     }
                 }
-                Arrays.sort(cols, 0, k);
-                for (int i = 0; i < k; i++) {
-                    int m = cols[i];
-                    outIdx[nnz] = m;
-                    outVal[nnz++] = acc[m];
-                    touched[m] = false;
+                for (int w = lo; w <= hi; w++) {
+                    long word = touched[w];
+                    while (word != 0) {
+                        int m = (w << 6) + Long.numberOfTrailingZeros(word);
+                        outIdx[nnz] = m;
+                        outVal[nnz++] = acc[m];
+                        word &= word - 1;
+                    }
+                    touched[w] = 0;
                 }
                 outPtr[r + 1] = nnz;
             }
         }
         return new CsrBatch(rows, modelGenes, outPtr, Arrays.copyOf(outIdx, nnz), Arrays.copyOf(outVal, nnz));
-    }
-
-    private static int maxRowLength(int[] indptr, int rows) {
-        int max = 0;
-        for (int r = 0; r < rows; r++) {
-            max = Math.max(max, indptr[r + 1] - indptr[r]);
-        }
-        return max;
     }
 }

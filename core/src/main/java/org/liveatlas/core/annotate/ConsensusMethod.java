@@ -10,7 +10,8 @@ public enum ConsensusMethod {
     /**
      * The label with the most votes summed over the cluster's cells ({@code hits}, or {@code
      * hits_weighted} for a weighted vote): a pooled k-NN vote. Support = summed votes, fraction =
-     * winning votes / all votes. Per-cell unknown calls do not enter; the result is never unknown.
+     * winning votes / all votes. Per-cell unknown calls do not enter; the result is unknown only when no cell had a voting
+     * neighbour.
      */
     POOLED_HITS
 }

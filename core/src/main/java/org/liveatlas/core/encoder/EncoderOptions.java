@@ -11,11 +11,20 @@ import java.util.Objects;
  * @param firstLayer dense or sparse first layer; default {@link FirstLayer#AUTO}
  * @param sparseMaxDensity with {@code AUTO}, the largest fraction of non-zero inputs for which the
  *     sparse first layer is used; default 0.2 (SCimilarity inputs are about 0.07)
- * @param threads CPU threads for the sparse first layer and PyTorch's intra-op pool (the latter is
- *     global to the JVM); default: the available processors
+ * @param threads CPU threads of the sparse first layer; default: the available processors
+ * @param torchThreads PyTorch intra-op threads (global to the JVM: the last encoder opened sets
+ *     them); default 1. With the sparse first layer PyTorch does a small part of the work, and its
+ *     threads wait on each other at every operation's barrier: on a busy CPU (other subtasks,
+ *     other processes) 2 threads were 2-4x slower than 1 in our measurements (core/README.md).
+ *     Raise it for the dense path on a dedicated CPU
  */
 public record EncoderOptions(
-        DeviceOption device, int batchSize, FirstLayer firstLayer, double sparseMaxDensity, int threads) {
+        DeviceOption device,
+        int batchSize,
+        FirstLayer firstLayer,
+        double sparseMaxDensity,
+        int threads,
+        int torchThreads) {
 
     public static final int DEFAULT_BATCH_SIZE = 1024;
     public static final double DEFAULT_SPARSE_MAX_DENSITY = 0.2;
@@ -29,8 +38,9 @@ public record EncoderOptions(
         if (!(sparseMaxDensity >= 0 && sparseMaxDensity <= 1)) {
             throw new IllegalArgumentException("sparseMaxDensity must be in [0, 1], got " + sparseMaxDensity);
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        if (threads < 1 || torchThreads < 1) {
+            throw new IllegalArgumentException(
+                    "threads and torchThreads must be >= 1, got " + threads + " and " + torchThreads);
         }
     }
 
@@ -41,26 +51,33 @@ public record EncoderOptions(
                 DEFAULT_BATCH_SIZE,
                 FirstLayer.AUTO,
                 DEFAULT_SPARSE_MAX_DENSITY,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(),
+                1);
     }
 
     public EncoderOptions withDevice(DeviceOption value) {
-        return new EncoderOptions(value, batchSize, firstLayer, sparseMaxDensity, threads);
+        return new EncoderOptions(value, batchSize, firstLayer, sparseMaxDensity, threads, torchThreads);
     }
 
     public EncoderOptions withBatchSize(int value) {
-        return new EncoderOptions(device, value, firstLayer, sparseMaxDensity, threads);
+        return new EncoderOptions(device, value, firstLayer, sparseMaxDensity, threads, torchThreads);
     }
 
     public EncoderOptions withFirstLayer(FirstLayer value) {
-        return new EncoderOptions(device, batchSize, value, sparseMaxDensity, threads);
+        return new EncoderOptions(device, batchSize, value, sparseMaxDensity, threads, torchThreads);
     }
 
     public EncoderOptions withSparseMaxDensity(double value) {
-        return new EncoderOptions(device, batchSize, firstLayer, value, threads);
+        return new EncoderOptions(device, batchSize, firstLayer, value, threads, torchThreads);
     }
 
+    /** The sparse layer's threads. */
     public EncoderOptions withThreads(int value) {
-        return new EncoderOptions(device, batchSize, firstLayer, sparseMaxDensity, value);
+        return new EncoderOptions(device, batchSize, firstLayer, sparseMaxDensity, value, torchThreads);
+    }
+
+    /** PyTorch's intra-op threads only. */
+    public EncoderOptions withTorchThreads(int value) {
+        return new EncoderOptions(device, batchSize, firstLayer, sparseMaxDensity, threads, value);
     }
 }

@@ -43,7 +43,7 @@ public final class ScimilarityEncoder implements Embedder {
         this.options = options;
         this.device = PyTorchRuntime.device(options.device());
         // Intra-op threads are global to the JVM in PyTorch; set them to what this encoder was given.
-        JniUtils.setNumThreads(options.threads());
+        JniUtils.setNumThreads(options.torchThreads());
         this.manager = NDManager.newBaseManager(device, PyTorchRuntime.ENGINE);
         try {
             this.network = ScimilarityNetwork.encoder(model.architecture());

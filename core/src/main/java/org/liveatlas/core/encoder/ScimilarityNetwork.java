@@ -14,9 +14,11 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.liveatlas.core.model.Architecture;
 import org.liveatlas.core.model.ModelFolderException;
@@ -154,13 +156,13 @@ public final class ScimilarityNetwork {
 
     /** Copies the tensors of {@code dict} into the (initialised) parameters; shapes must agree. */
     public void load(StateDict dict) {
-        String source = kind.name().toLowerCase(java.util.Locale.ROOT) + " state dict";
+        String source = kind.name().toLowerCase(Locale.ROOT) + " state dict";
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             Tensor t = dict.require(e.getKey(), source);
             NDArray array = e.getValue().getArray();
-            if (!java.util.Arrays.equals(array.getShape().getShape(), toLongs(t.shape()))) {
-                throw new ModelFolderException(source + ": " + e.getKey() + " has shape "
-                        + java.util.Arrays.toString(t.shape()) + ", the network expects " + array.getShape());
+            if (!Arrays.equals(array.getShape().getShape(), toLongs(t.shape()))) {
+                throw new ModelFolderException(source + ": " + e.getKey() + " has shape " + Arrays.toString(t.shape())
+                        + ", the network expects " + array.getShape());
             }
             array.set(t.floats());
         }
@@ -177,7 +179,7 @@ public final class ScimilarityNetwork {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             NDArray a = e.getValue().getArray();
-            int[] shape = java.util.Arrays.stream(a.getShape().getShape())
+            int[] shape = Arrays.stream(a.getShape().getShape())
                     .mapToInt(Math::toIntExact)
                     .toArray();
             out.put(e.getKey(), Tensor.ofFloats(shape, a.toFloatArray()));
@@ -190,7 +192,7 @@ public final class ScimilarityNetwork {
     }
 
     private Map<String, Tensor> reorder(Map<String, Tensor> tensors) {
-        Map<String, java.util.List<Integer>> order =
+        Map<String, List<Integer>> order =
                 kind == Kind.ENCODER ? architecture.encoderShapes() : architecture.decoderShapes();
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String k : order.keySet()) {

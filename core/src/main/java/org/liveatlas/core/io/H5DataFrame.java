@@ -3,6 +3,7 @@ package org.liveatlas.core.io;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import io.jhdf.object.datatype.EnumDataType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -141,7 +142,15 @@ final class H5DataFrame {
             Dataset categories = resolveCategories(name, categoriesRef.get());
             return decode(name, Hdf5Access.toStrings(h5.readAll(categories)), Hdf5Access.toLongs(data));
         }
-        return Hdf5Access.toStrings(data);
+        String[] values = Hdf5Access.toStrings(data);
+        if (h5.guard(at, ds::getDataType) instanceof EnumDataType e
+                && Set.copyOf(e.getEnumMapping().values()).equals(Set.of("FALSE", "TRUE"))) {
+            // h5py stores numpy bools as an enum {FALSE, TRUE}; write them as Python prints them.
+            for (int i = 0; i < values.length; i++) {
+                values[i] = values[i].equals("TRUE") ? "True" : values[i].equals("FALSE") ? "False" : values[i];
+            }
+        }
+        return values;
     }
 
     private Dataset resolveCategories(String name, Object ref) {

@@ -14,15 +14,15 @@ import org.liveatlas.core.matrix.CsrBatch;
 /**
  * Reads an AnnData {@code .h5ad} through jhdf.
  *
- * <p>Counts come from {@code layers/counts}, else {@code raw/X} (with {@code raw/var} as its genes),
- * else {@code X}; an {@code X} that is not integer-valued is rejected while streaming. Memory per
+ * <p>Counts come from {@code layers/counts}, else {@code raw/X} (with {@code raw/var} as its genes;
+ * {@code raw.X}/{@code raw.var} in files older than anndata 0.7), else {@code X}; an {@code X} that is not integer-valued is rejected while streaming. Memory per
  * chunk: CSR reads only the chunk's slice of {@code data}/{@code indices} (plus {@code indptr},
  * 8 bytes per cell, held once); dense reads row blocks of at most ~8 M values; CSC is transposed
  * once through a {@link CellMajorSpool} (two passes over {@code indices}/{@code data} in slices of
  * 1 M entries, 12 bytes per cell on the heap, {@code 8 * nnz} bytes of temporary disk).
  */
 final class H5adReader implements StudyReader {
-    private static final int SLICE = 1 << 20;
+    static final int DEFAULT_SLICE = 1 << 20;
     private static final int DENSE_BLOCK_VALUES = 8 << 20;
 
     private enum Layout {
@@ -42,21 +42,30 @@ final class H5adReader implements StudyReader {
     private final List<String> cellIds;
     private final List<String> geneNames;
     private final CountsValidator validator;
+    private final int slice;
     private CellMajorSpool spool;
 
     H5adReader(Path path) {
+        this(path, DEFAULT_SLICE);
+    }
+
+    /** {@code slice}: entries read at a time when transposing CSC (small values exercise slice edges). */
+    H5adReader(Path path, int slice) {
         this.path = path;
+        this.slice = slice;
         this.h5 = Hdf5Access.open(path);
         try {
             if (h5.node("layers/counts").isPresent()) {
                 location = "layers/counts";
             } else if (h5.node("raw/X").isPresent()) {
                 location = "raw/X";
+            } else if (h5.node("raw.X").isPresent()) {
+                location = "raw.X"; // anndata before 0.7 stored raw flat beside X
             } else if (h5.node("X").isPresent()) {
                 location = "X";
             } else {
                 throw new PoisonInputException(
-                        "study file " + path + ": no counts matrix (looked for layers/counts, raw/X and X)");
+                        "study file " + path + ": no counts matrix (looked for layers/counts, raw/X, raw.X and X)");
             }
             Node matrix = h5.require(location, "the counts matrix");
             long[] shape;
@@ -90,7 +99,8 @@ final class H5adReader implements StudyReader {
             cells = (int) shape[0];
             genes = (int) shape[1];
             obs = H5DataFrame.read(h5, "obs");
-            var = H5DataFrame.read(h5, location.equals("raw/X") ? "raw/var" : "var");
+            String varPath = location.equals("raw/X") ? "raw/var" : location.equals("raw.X") ? "raw.var" : "var";
+            var = H5DataFrame.read(h5, varPath);
             cellIds = obs.index();
             geneNames = var.index();
             if (cells == 0 || genes == 0) {
@@ -103,7 +113,7 @@ final class H5adReader implements StudyReader {
             }
             if (geneNames.size() != genes) {
                 throw new PoisonInputException("study file " + path + ": " + location + " has " + genes
-                        + " columns but " + (location.equals("raw/X") ? "raw/var" : "var") + " has "
+                        + " columns but " + varPath + " has "
                         + geneNames.size() + " genes");
             }
             validator = new CountsValidator(path, location, cellIds, geneNames);
@@ -180,25 +190,25 @@ final class H5adReader implements StudyReader {
     }
 
     @Override
-    public Iterator<CsrBatch> batches(int chunkRows) {
+    public Iterator<CsrBatch> batches(int chunkRows, int firstRow) {
         return switch (layout) {
-            case CSR -> csrBatches(chunkRows);
-            case DENSE -> new RowChunks(cells, chunkRows, this::readDense);
+            case CSR -> csrBatches(chunkRows, firstRow);
+            case DENSE -> new RowChunks(cells, chunkRows, firstRow, this::readDense);
             case CSC -> {
                 if (spool == null) {
                     spool = spoolCsc();
                 }
                 CellMajorSpool s = spool;
-                yield new RowChunks(cells, chunkRows, (first, count) -> s.read(first, count, genes));
+                yield new RowChunks(cells, chunkRows, firstRow, (first, count) -> s.read(first, count, genes));
             }
         };
     }
 
-    private Iterator<CsrBatch> csrBatches(int chunkRows) {
+    private Iterator<CsrBatch> csrBatches(int chunkRows, int firstRow) {
         Dataset data = h5.requireDataset(location + "/data", "the counts' values");
         Dataset indices = h5.requireDataset(location + "/indices", "the counts' column indices");
         long[] indptr = readIndptr(cells, data);
-        return new RowChunks(cells, chunkRows, (first, count) -> {
+        return new RowChunks(cells, chunkRows, firstRow, (first, count) -> {
             long from = indptr[first];
             int n = Math.toIntExact(indptr[first + count] - from);
             double[] values = n == 0 ? new double[0] : Hdf5Access.toDoubles(h5.readSlice(data, from, n));
@@ -273,8 +283,8 @@ final class H5adReader implements StudyReader {
         long[] indptr = readIndptr(genes, data);
         long nnz = indptr[genes];
         long[] perCell = new long[cells];
-        for (long from = 0; from < nnz; from += SLICE) {
-            int n = (int) Math.min(SLICE, nnz - from);
+        for (long from = 0; from < nnz; from += slice) {
+            int n = (int) Math.min(slice, nnz - from);
             long[] rows = Hdf5Access.toLongs(h5.readSlice(indices, from, n));
             for (long r : rows) {
                 if (r < 0 || r >= cells) {
@@ -284,11 +294,11 @@ final class H5adReader implements StudyReader {
                 perCell[(int) r]++;
             }
         }
-        CellMajorSpool s = new CellMajorSpool(perCell);
+        CellMajorSpool s = CellMajorSpool.scatter(perCell);
         try {
             int gene = 0;
-            for (long from = 0; from < nnz; from += SLICE) {
-                int n = (int) Math.min(SLICE, nnz - from);
+            for (long from = 0; from < nnz; from += slice) {
+                int n = (int) Math.min(slice, nnz - from);
                 long[] rows = Hdf5Access.toLongs(h5.readSlice(indices, from, n));
                 double[] values = Hdf5Access.toDoubles(h5.readSlice(data, from, n));
                 for (int i = 0; i < n; i++) {

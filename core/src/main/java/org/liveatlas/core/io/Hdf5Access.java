@@ -203,7 +203,10 @@ final class Hdf5Access {
         return out;
     }
 
-    /** Any one-dimensional array as strings: strings as they are, numbers in Java's decimal form. */
+    /**
+     * Any one-dimensional array as strings: strings as they are, numbers in Java's decimal form, NaN
+     * as the empty string (missing).
+     */
     static String[] toStrings(Object a) {
         if (a == null) {
             return new String[0];
@@ -215,7 +218,9 @@ final class Hdf5Access {
         String[] out = new String[n];
         for (int i = 0; i < n; i++) {
             Object v = Array.get(a, i);
-            out[i] = v == null ? "" : String.valueOf(v);
+            // pandas marks a missing float as NaN: report it as missing, like a null code.
+            boolean missing = v == null || v instanceof Double d && d.isNaN() || v instanceof Float f && f.isNaN();
+            out[i] = missing ? "" : String.valueOf(v);
         }
         return out;
     }

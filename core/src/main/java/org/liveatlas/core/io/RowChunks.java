@@ -4,7 +4,7 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.liveatlas.core.matrix.CsrBatch;
 
-/** Iterates {@code [0, rows)} in blocks of {@code chunkRows}, reading each block when asked for it. */
+/** Iterates {@code [firstRow, rows)} in blocks of {@code chunkRows}, reading each block when asked for it. */
 final class RowChunks implements Iterator<CsrBatch> {
     /** Reads rows {@code [first, first + count)}. */
     @FunctionalInterface
@@ -17,13 +17,17 @@ final class RowChunks implements Iterator<CsrBatch> {
     private final BlockReader reader;
     private int next;
 
-    RowChunks(int rows, int chunkRows, BlockReader reader) {
+    RowChunks(int rows, int chunkRows, int firstRow, BlockReader reader) {
         if (chunkRows < 1) {
             throw new IllegalArgumentException("chunkRows must be >= 1, got " + chunkRows);
+        }
+        if (firstRow < 0 || firstRow > rows) {
+            throw new IllegalArgumentException("firstRow must lie in [0, " + rows + "], got " + firstRow);
         }
         this.rows = rows;
         this.chunkRows = chunkRows;
         this.reader = reader;
+        this.next = firstRow;
     }
 
     @Override

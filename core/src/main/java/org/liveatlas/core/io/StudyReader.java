@@ -55,16 +55,27 @@ public interface StudyReader extends AutoCloseable {
 
     /**
      * One per-cell column as strings: categoricals decoded (both the current {@code categories} /
-     * {@code codes} encoding and the older ones), numbers in Java's decimal form, missing values as
-     * the empty string. Read on demand. Throws if there is no such column.
+     * {@code codes} encoding and the older ones), numbers in Java's decimal form, booleans as
+     * {@code True}/{@code False}, missing values (null codes, NaN, masked) as the empty string. Read on
+     * demand. Throws if there is no such column.
      */
     List<String> obsColumn(String name);
 
     /**
-     * A fresh pass over the validated raw counts: blocks of {@code chunkRows} cells (the last may be
+     * A fresh pass over the validated raw counts (for Matrix Market and CSC the first call makes the
+     * one validating pass that fills the spool, so bad counts surface here rather than in {@code next()}): blocks of {@code chunkRows} cells (the last may be
      * shorter) over {@link #geneCount()} genes, in cell order. Values are exact integers held as floats.
      */
-    Iterator<CsrBatch> batches(int chunkRows);
+    default Iterator<CsrBatch> batches(int chunkRows) {
+        return batches(chunkRows, 0);
+    }
+
+    /**
+     * As {@link #batches(int)}, starting at cell {@code firstRow} (0 to {@link #cellCount()}), so a
+     * consumer that recorded how far it got can resume there. Chunks start at {@code firstRow},
+     * {@code firstRow + chunkRows}, ...
+     */
+    Iterator<CsrBatch> batches(int chunkRows, int firstRow);
 
     @Override
     void close();

@@ -11,8 +11,8 @@ public final class StudyReaders {
 
     /**
      * The format of {@code input}: a directory holding {@code matrix.mtx(.gz)} is a 10x folder; a
-     * file ending {@code .h5ad} is AnnData; a file ending {@code .h5} is a 10x HDF5 matrix. Throws
-     * {@link PoisonInputException} for anything else.
+     * file ending {@code .h5ad} is AnnData; a file ending {@code .h5} is a 10x HDF5 matrix unless it
+     * holds AnnData's {@code X} and {@code obs}. Throws {@link PoisonInputException} for anything else.
      */
     public static StudyFormat detect(Path input) {
         if (Files.isDirectory(input)) {
@@ -31,7 +31,14 @@ public final class StudyReaders {
             return StudyFormat.H5AD;
         }
         if (name.endsWith(".h5") || name.endsWith(".hdf5")) {
-            return StudyFormat.TENX_H5;
+            // Some AnnData files are saved as .h5: recognise them by their X and obs.
+            Hdf5Access h5 = Hdf5Access.open(input);
+            try {
+                boolean anndata = h5.node("X").isPresent() && h5.node("obs").isPresent();
+                return anndata ? StudyFormat.H5AD : StudyFormat.TENX_H5;
+            } finally {
+                h5.close();
+            }
         }
         throw new PoisonInputException("study input " + input
                 + " has an unrecognised format: expected an .h5ad file, a 10x .h5 file or a 10x folder");

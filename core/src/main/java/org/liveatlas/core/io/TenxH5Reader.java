@@ -30,6 +30,8 @@ final class TenxH5Reader implements StudyReader {
     private final List<String> symbols;
     private final List<String> ids;
     private final List<String> types;
+    private final List<String> allSymbols;
+    private final FeatureSelection selection;
     private final CountsValidator validator;
 
     TenxH5Reader(Path path) {
@@ -43,18 +45,29 @@ final class TenxH5Reader implements StudyReader {
                 throw new PoisonInputException("study file " + path + ": " + group + "/shape has " + shape.length
                         + " entries, expected 2 (genes, cells)");
             }
-            this.genes = Math.toIntExact(shape[0]);
+            int features = Math.toIntExact(shape[0]);
             this.cells = Math.toIntExact(shape[1]);
             this.barcodes = strings(group + "/barcodes", "cell barcodes");
+            List<String> allIds;
+            List<String> allTypes;
             if (v3) {
-                this.symbols = strings(group + "/features/name", "gene symbols");
-                this.ids = optionalStrings(group + "/features/id");
-                this.types = optionalStrings(group + "/features/feature_type");
+                this.allSymbols = strings(group + "/features/name", "gene symbols");
+                allIds = optionalStrings(group + "/features/id");
+                allTypes = optionalStrings(group + "/features/feature_type");
             } else {
-                this.symbols = strings(group + "/gene_names", "gene symbols");
-                this.ids = optionalStrings(group + "/genes");
-                this.types = List.of();
+                this.allSymbols = strings(group + "/gene_names", "gene symbols");
+                allIds = optionalStrings(group + "/genes");
+                allTypes = List.of();
             }
+            if (allSymbols.size() != features) {
+                throw new PoisonInputException("study file " + path + ": " + allSymbols.size()
+                        + " feature names but the shape declares " + features + " features");
+            }
+            this.selection = FeatureSelection.of(allTypes, features);
+            this.genes = selection.kept();
+            this.symbols = selection.select(allSymbols);
+            this.ids = allIds.size() == features ? selection.select(allIds) : List.of();
+            this.types = allTypes.size() == features ? selection.select(allTypes) : List.of();
             if (cells == 0 || genes == 0) {
                 throw new PoisonInputException(
                         "study file " + path + ": the matrix is empty (" + genes + " genes x " + cells + " cells)");
@@ -63,11 +76,7 @@ final class TenxH5Reader implements StudyReader {
                 throw new PoisonInputException("study file " + path + ": " + group + "/barcodes has " + barcodes.size()
                         + " barcodes but the shape declares " + cells + " cells");
             }
-            if (symbols.size() != genes) {
-                throw new PoisonInputException("study file " + path + ": " + symbols.size()
-                        + " gene names but the shape declares " + genes + " genes");
-            }
-            this.validator = new CountsValidator(path, group, barcodes, symbols);
+            this.validator = new CountsValidator(path, group, barcodes, allSymbols);
         } catch (RuntimeException e) {
             h5.close();
             throw e;
@@ -174,7 +183,7 @@ final class TenxH5Reader implements StudyReader {
     }
 
     @Override
-    public Iterator<CsrBatch> batches(int chunkRows) {
+    public Iterator<CsrBatch> batches(int chunkRows, int firstRow) {
         Dataset data = h5.requireDataset(group + "/data", "the counts' values");
         Dataset indices = h5.requireDataset(group + "/indices", "the counts' gene indices");
         long[] indptr = Hdf5Access.toLongs(h5.readAll(h5.requireDataset(group + "/indptr", "the cell pointers")));
@@ -184,7 +193,7 @@ final class TenxH5Reader implements StudyReader {
                     + " entries ending at " + (indptr.length == 0 ? "-" : indptr[indptr.length - 1]) + ", expected "
                     + (cells + 1) + " ending at the " + nnz + " stored values; the matrix is corrupt");
         }
-        return new RowChunks(cells, chunkRows, (first, count) -> {
+        return new RowChunks(cells, chunkRows, firstRow, (first, count) -> {
             long from = indptr[first];
             int n = Math.toIntExact(indptr[first + count] - from);
             if (n < 0) {
@@ -202,12 +211,17 @@ final class TenxH5Reader implements StudyReader {
                 }
                 for (long p = indptr[cell]; p < indptr[cell + 1]; p++) {
                     int i = (int) (p - from);
-                    long gene = rows[i];
-                    if (gene < 0 || gene >= genes) {
-                        throw new PoisonInputException("study file " + path + ": " + group + "/indices holds gene "
-                                + gene + " at cell " + cell + ", outside the " + genes + " genes; corrupt");
+                    long feature = rows[i];
+                    if (feature < 0 || feature >= allSymbols.size()) {
+                        throw new PoisonInputException("study file " + path + ": " + group + "/indices holds feature "
+                                + feature + " at cell " + cell + ", outside the " + allSymbols.size()
+                                + " features; corrupt");
                     }
-                    b.add((int) gene, (float) validator.check(values[i], cell, (int) gene));
+                    float v = (float) validator.check(values[i], cell, (int) feature);
+                    int col = selection.column((int) feature);
+                    if (col >= 0) {
+                        b.add(col, v);
+                    }
                 }
                 b.endRow();
             }

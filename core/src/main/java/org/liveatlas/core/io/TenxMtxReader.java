@@ -38,6 +38,8 @@ final class TenxMtxReader implements StudyReader {
     private final List<String> symbols;
     private final List<String> ids;
     private final List<String> types;
+    private final List<String> allSymbols;
+    private final FeatureSelection selection;
     private final int declaredGenes;
     private final int declaredCells;
     private final long declaredEntries;
@@ -55,10 +57,11 @@ final class TenxMtxReader implements StudyReader {
                         "10x folder " + folder + ": no features.tsv(.gz) or genes.tsv(.gz) beside the matrix"));
         Path barcodesFile = find(folder, "barcodes.tsv")
                 .orElseThrow(() -> new PoisonInputException("10x folder " + folder + ": no barcodes.tsv(.gz)"));
-        this.barcodes = new ArrayList<>();
+        List<String> cellIds = new ArrayList<>();
         for (String line : readLines(barcodesFile)) {
-            barcodes.add(line.split("\t", -1)[0]);
+            cellIds.add(line.split("\t", -1)[0]);
         }
+        this.barcodes = List.copyOf(cellIds);
         List<String> sym = new ArrayList<>();
         List<String> id = new ArrayList<>();
         List<String> type = new ArrayList<>();
@@ -74,9 +77,12 @@ final class TenxMtxReader implements StudyReader {
                 }
             }
         }
-        this.symbols = List.copyOf(sym);
-        this.ids = id.size() == sym.size() ? List.copyOf(id) : List.of();
-        this.types = type.size() == sym.size() ? List.copyOf(type) : List.of();
+        this.allSymbols = List.copyOf(sym);
+        List<String> allTypes = type.size() == sym.size() ? List.copyOf(type) : List.of();
+        this.selection = FeatureSelection.of(allTypes, sym.size());
+        this.symbols = selection.select(allSymbols);
+        this.ids = id.size() == sym.size() ? selection.select(List.copyOf(id)) : List.of();
+        this.types = selection.select(allTypes);
 
         try (MtxScanner in = new MtxScanner(matrixFile)) {
             String[] banner = in.banner();
@@ -98,9 +104,9 @@ final class TenxMtxReader implements StudyReader {
                     + barcodes.size() + " barcodes but " + matrixFile.getFileName() + " declares " + declaredCells
                     + " cells (genes x cells)");
         }
-        if (symbols.size() != declaredGenes) {
+        if (allSymbols.size() != declaredGenes) {
             throw new PoisonInputException("10x folder " + folder + ": " + featuresFile.getFileName() + " has "
-                    + symbols.size() + " genes but " + matrixFile.getFileName() + " declares " + declaredGenes
+                    + allSymbols.size() + " features but " + matrixFile.getFileName() + " declares " + declaredGenes
                     + " genes (genes x cells)");
         }
     }
@@ -127,12 +133,12 @@ final class TenxMtxReader implements StudyReader {
 
     @Override
     public int geneCount() {
-        return declaredGenes;
+        return selection.kept();
     }
 
     @Override
     public List<String> cellIds() {
-        return List.copyOf(barcodes);
+        return barcodes;
     }
 
     @Override
@@ -179,64 +185,47 @@ final class TenxMtxReader implements StudyReader {
     }
 
     @Override
-    public Iterator<CsrBatch> batches(int chunkRows) {
+    public Iterator<CsrBatch> batches(int chunkRows, int firstRow) {
         if (spool == null) {
             spool = buildSpool();
         }
         CellMajorSpool s = spool;
-        return new RowChunks(declaredCells, chunkRows, (first, count) -> s.read(first, count, declaredGenes));
+        return new RowChunks(
+                declaredCells, chunkRows, firstRow, (first, count) -> s.read(first, count, selection.kept()));
     }
 
+    // One pass over the text: validate, and log entries in file order; the log becomes the spool
+    // as it is when the file lists cells in order, else it is scattered once (see CellMajorSpool).
     private CellMajorSpool buildSpool() {
-        CountsValidator validator = new CountsValidator(matrixFile, "the matrix", barcodes, symbols);
-        long[] perCell = new long[declaredCells];
-        scanEntries((gene, cell, value) -> {
-            validator.check(value, cell, gene);
-            perCell[cell]++;
-        });
-        CellMajorSpool s = new CellMajorSpool(perCell);
-        try {
-            scanEntries((gene, cell, value) -> s.put(cell, gene, (float) value));
-            return s;
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
-    }
-
-    @FunctionalInterface
-    private interface EntrySink {
-        void accept(int gene, int cell, double value);
-    }
-
-    private void scanEntries(EntrySink sink) {
-        try (MtxScanner in = new MtxScanner(matrixFile)) {
-            in.banner();
-            in.sizeLine();
-            for (long e = 0; e < declaredEntries; e++) {
-                long gene = in.nextLong();
-                if (gene == Long.MIN_VALUE) {
-                    throw new PoisonInputException(matrixFile + " declares " + declaredEntries
-                            + " entries but ends after " + e + "; the file is truncated");
+        CountsValidator validator = new CountsValidator(matrixFile, "the matrix", barcodes, allSymbols);
+        try (CellMajorSpool.Log log = new CellMajorSpool.Log(declaredCells)) {
+            try (MtxScanner in = new MtxScanner(matrixFile)) {
+                in.banner();
+                in.sizeLine();
+                for (long e = 1; e <= declaredEntries; e++) {
+                    long gene = in.nextIndex(e);
+                    long cell = in.nextIndex(e);
+                    double value = pattern ? 1.0 : in.nextValue(e);
+                    if (gene < 1 || gene > declaredGenes || cell < 1 || cell > declaredCells) {
+                        throw new PoisonInputException(matrixFile + ": entry " + e + " at (" + gene + ", " + cell
+                                + ") lies outside the declared " + declaredGenes + " genes x " + declaredCells
+                                + " cells (1-based)");
+                    }
+                    int g = (int) gene - 1;
+                    int c = (int) cell - 1;
+                    float v = (float) validator.check(value, c, g);
+                    int col = selection.column(g);
+                    if (col >= 0) {
+                        log.append(c, col, v);
+                    }
+                    in.endLine(e);
                 }
-                long cell = in.nextLong();
-                double value = pattern ? 1.0 : in.nextDouble();
-                if (cell == Long.MIN_VALUE || Double.isNaN(value) && in.atEnd()) {
+                if (!in.atEnd()) {
                     throw new PoisonInputException(
-                            matrixFile + ": entry " + (e + 1) + " is incomplete; the file is truncated");
+                            matrixFile + " holds more than the " + declaredEntries + " entries its size line declares");
                 }
-                if (gene < 1 || gene > declaredGenes || cell < 1 || cell > declaredCells) {
-                    throw new PoisonInputException(matrixFile + ": entry " + (e + 1) + " at (" + gene + ", " + cell
-                            + ") lies outside the declared " + declaredGenes + " genes x " + declaredCells
-                            + " cells (1-based)");
-                }
-                sink.accept((int) gene - 1, (int) cell - 1, value);
-                in.endLine(e + 1);
             }
-            if (in.nextLong() != Long.MIN_VALUE) {
-                throw new PoisonInputException(
-                        matrixFile + " holds more than the " + declaredEntries + " entries its size line declares");
-            }
+            return log.toSpool();
         }
     }
 
@@ -281,13 +270,19 @@ final class TenxMtxReader implements StudyReader {
         return out;
     }
 
-    /** A byte-level tokenizer for Matrix Market text: integers fast, anything else through parseDouble. */
+    /**
+     * A tokenizer for Matrix Market text over its own buffer: indices and integer values are parsed
+     * from bytes without allocating; anything else (decimals, exponents, nan, inf) goes through
+     * {@link Double#parseDouble}.
+     */
     private static final class MtxScanner implements AutoCloseable {
         private final Path file;
         private final InputStream in;
+        private final byte[] buf = new byte[1 << 16];
         private final StringBuilder token = new StringBuilder();
-        private int peek = -2;
-        private boolean end;
+        private int pos;
+        private int lim;
+        private long declared;
 
         MtxScanner(Path file) {
             this.file = file;
@@ -332,35 +327,71 @@ final class TenxMtxReader implements StudyReader {
                 throw new PoisonInputException(file + ": expected a size line 'rows cols entries', got '" + line + "'");
             }
             try {
-                return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2])};
+                declared = Long.parseLong(f[2]);
+                return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), declared};
             } catch (NumberFormatException e) {
                 throw new PoisonInputException(file + ": malformed size line '" + line + "'", e);
             }
         }
 
+        /** True when only whitespace is left. */
         boolean atEnd() {
-            return end;
+            int c = skipSpace();
+            unread(c);
+            return c == -1;
         }
 
-        /** The next whitespace-separated integer, or {@code Long.MIN_VALUE} at the end of the file. */
-        long nextLong() {
-            String t = nextToken();
-            if (t == null) {
-                return Long.MIN_VALUE;
+        /** The next 1-based index of entry {@code entry}. */
+        long nextIndex(long entry) {
+            int c = skipSpace();
+            if (c == -1) {
+                throw truncated(entry);
             }
-            try {
-                return Long.parseLong(t);
-            } catch (NumberFormatException e) {
-                throw new PoisonInputException(file + ": expected an integer index, got '" + t + "'", e);
+            long v = 0;
+            int digits = 0;
+            while (c >= '0' && c <= '9') {
+                v = v * 10 + (c - '0');
+                digits++;
+                c = read();
             }
+            if (digits == 0 || digits > 18 || !(c == -1 || isSpace(c))) {
+                throw new PoisonInputException(
+                        file + ": entry " + entry + " has a malformed index; the file is corrupt");
+            }
+            unread(c);
+            return v;
         }
 
-        /** The next value; NaN at the end of the file (the caller checks {@link #atEnd()}). */
-        double nextDouble() {
-            String t = nextToken();
-            if (t == null) {
-                return Double.NaN;
+        /** The value of entry {@code entry}. */
+        double nextValue(long entry) {
+            int c = skipSpace();
+            if (c == -1) {
+                throw truncated(entry);
             }
+            token.setLength(0);
+            boolean negative = c == '-';
+            if (negative || c == '+') {
+                token.append((char) c);
+                c = read();
+            }
+            long v = 0;
+            int digits = 0;
+            while (c >= '0' && c <= '9' && digits < 18) {
+                v = v * 10 + (c - '0');
+                token.append((char) c);
+                digits++;
+                c = read();
+            }
+            if (digits > 0 && (c == -1 || isSpace(c))) {
+                unread(c);
+                return negative ? -v : v;
+            }
+            while (c != -1 && !isSpace(c)) {
+                token.append((char) c);
+                c = read();
+            }
+            unread(c);
+            String t = token.toString();
             try {
                 return Double.parseDouble(t);
             } catch (NumberFormatException e) {
@@ -374,11 +405,11 @@ final class TenxMtxReader implements StudyReader {
                 if (lower.equals("nan")) {
                     return Double.NaN;
                 }
-                throw new PoisonInputException(file + ": expected a number, got '" + t + "'", e);
+                throw new PoisonInputException(file + ": entry " + entry + " has value '" + t + "', not a number", e);
             }
         }
 
-        /** Skips the rest of the current line; entry lines hold exactly three fields. */
+        /** Consumes the end of entry {@code entry}'s line; entry lines hold exactly three fields. */
         void endLine(long entry) {
             int c = read();
             while (c == ' ' || c == '\t' || c == '\r') {
@@ -389,22 +420,28 @@ final class TenxMtxReader implements StudyReader {
             }
         }
 
-        private String nextToken() {
+        private PoisonInputException truncated(long entry) {
+            return new PoisonInputException(file + " declares " + declared + " entries but ends after " + (entry - 1)
+                    + "; the file is truncated");
+        }
+
+        private static boolean isSpace(int c) {
+            return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+        }
+
+        /** Consumes whitespace and returns the first other character (consumed), or -1 at the end. */
+        private int skipSpace() {
             int c = read();
-            while (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            while (isSpace(c)) {
                 c = read();
             }
-            if (c == -1) {
-                end = true;
-                return null;
+            return c;
+        }
+
+        private void unread(int c) {
+            if (c != -1) {
+                pos--;
             }
-            token.setLength(0);
-            while (c != -1 && c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-                token.append((char) c);
-                c = read();
-            }
-            peek = c;
-            return token.toString();
         }
 
         private String readLine() {
@@ -421,19 +458,22 @@ final class TenxMtxReader implements StudyReader {
         }
 
         private int read() {
-            if (peek != -2) {
-                int c = peek;
-                peek = -2;
-                return c;
+            if (pos == lim) {
+                try {
+                    lim = in.read(buf, 0, buf.length);
+                } catch (EOFException e) {
+                    throw new PoisonInputException(file + " ends early; the file is truncated", e);
+                } catch (IOException e) {
+                    throw new PoisonInputException(
+                            file + " cannot be read (" + e.getMessage() + "); the file is corrupt", e);
+                }
+                pos = 0;
+                if (lim <= 0) {
+                    lim = 0;
+                    return -1;
+                }
             }
-            try {
-                return in.read();
-            } catch (EOFException e) {
-                throw new PoisonInputException(file + " ends early; the file is truncated", e);
-            } catch (IOException e) {
-                throw new PoisonInputException(
-                        file + " cannot be read (" + e.getMessage() + "); the file is corrupt", e);
-            }
+            return buf[pos++] & 0xff;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package org.liveatlas.core.norm;
 
+import java.util.Arrays;
 import org.liveatlas.core.matrix.CsrBatch;
 
 /**
@@ -18,6 +19,8 @@ public final class LogNormalizer {
     /** Counts per cell after scaling (SCimilarity: 10,000). */
     public static final float TARGET_SUM = 1e4f;
 
+    private static final int MEMO = 64;
+
     private LogNormalizer() {}
 
     /** log1p(counts scaled to {@link #TARGET_SUM} per cell); the sparsity pattern is unchanged. */
@@ -25,6 +28,9 @@ public final class LogNormalizer {
         int rows = counts.rows();
         int[] indptr = counts.indptr();
         float[] values = counts.values();
+        float[] memo = new float[MEMO];
+        int[] memoRow = new int[MEMO];
+        Arrays.fill(memoRow, -1);
         for (int r = 0; r < rows; r++) {
             double sum = 0;
             for (int p = indptr[r]; p < indptr[r + 1]; p++) {
@@ -36,7 +42,18 @@ public final class LogNormalizer {
             }
             float scale = 1f / factor;
             for (int p = indptr[r]; p < indptr[r + 1]; p++) {
-                values[p] = (float) Math.log1p(values[p] * scale);
+                float v = values[p];
+                int k = (int) v;
+                if (k == v && k < MEMO) {
+                    // Most counts are small integers that repeat within a cell: compute each once.
+                    if (memoRow[k] != r) {
+                        memoRow[k] = r;
+                        memo[k] = (float) Math.log1p(v * scale);
+                    }
+                    values[p] = memo[k];
+                } else {
+                    values[p] = (float) Math.log1p(v * scale);
+                }
             }
         }
         return new CsrBatch(rows, counts.cols(), indptr, counts.indices(), values);

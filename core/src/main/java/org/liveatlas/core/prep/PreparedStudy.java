@@ -15,9 +15,11 @@ import org.liveatlas.core.qc.QcReport;
 /**
  * One pass over a study: read a chunk of validated counts, QC it on the study's genes, align the kept
  * cells to the model's genes, lognorm them. Chunks whose cells were all dropped are skipped. The
- * alignment report is known from the start; the QC report is complete once {@link #hasNext()} is
- * false. A {@link org.liveatlas.core.PoisonInputException} from the reader (bad counts, corrupt file)
- * propagates from {@link #next()}. Closing it closes the reader. Not thread-safe.
+ * alignment report is known from the start; the QC tally covers the chunks read so far and is the
+ * study's report once {@link #hasNext()} is false. A {@link org.liveatlas.core.PoisonInputException}
+ * from the reader (bad counts, corrupt file) propagates from {@link #hasNext()} / {@link #next()}, or
+ * already from opening for Matrix Market and CSC studies, which are validated while being spooled.
+ * Closing it closes the reader. Not thread-safe.
  */
 public final class PreparedStudy implements Iterator<PreparedChunk>, AutoCloseable {
     private final StudyReader reader;
@@ -27,13 +29,15 @@ public final class PreparedStudy implements Iterator<PreparedChunk>, AutoCloseab
     private final List<String> cellIds;
     private int nextRow;
     private PreparedChunk pending;
+    private int pendingFirstRow;
 
-    PreparedStudy(StudyReader reader, GeneAlignment alignment, CellQc qc, int chunkRows) {
+    PreparedStudy(StudyReader reader, GeneAlignment alignment, CellQc qc, int chunkRows, int firstRow) {
         this.reader = reader;
         this.alignment = alignment;
         this.qc = qc;
         this.cellIds = reader.cellIds();
-        this.batches = reader.batches(chunkRows);
+        this.batches = reader.batches(chunkRows, firstRow);
+        this.nextRow = firstRow;
     }
 
     /** The opened study, for its metadata (obs columns, cell ids, format). */
@@ -48,6 +52,16 @@ public final class PreparedStudy implements Iterator<PreparedChunk>, AutoCloseab
     /** The QC tally so far; the study's full report after the last chunk. */
     public QcReport qcReport() {
         return qc.report();
+    }
+
+    /**
+     * The study row that the chunks handed out so far reach (cells dropped by QC included): progress
+     * against {@code reader().cellCount()}, and the {@code firstRow} from which a new pass resumes
+     * without repeating or missing a handed-out cell. A chunk fetched by {@link #hasNext()} but not yet
+     * returned by {@link #next()} does not count.
+     */
+    public int cellsRead() {
+        return pending != null ? pendingFirstRow : nextRow;
     }
 
     /** Whether every chunk has been read (then {@link #qcReport()} is final). */
@@ -68,6 +82,7 @@ public final class PreparedStudy implements Iterator<PreparedChunk>, AutoCloseab
             int[] rows = kept.studyRows();
             List<String> ids = Arrays.stream(rows).mapToObj(cellIds::get).toList();
             pending = new PreparedChunk(rows, ids, LogNormalizer.lognorm(alignment.apply(kept.kept())));
+            pendingFirstRow = first;
         }
         return pending != null;
     }

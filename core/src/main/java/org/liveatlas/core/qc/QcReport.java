@@ -1,5 +1,6 @@
 package org.liveatlas.core.qc;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -26,5 +27,20 @@ public record QcReport(
         if (droppedTooFewCounts + droppedTooFewGenes + droppedTooMuchMito != cellsDropped) {
             throw new IllegalArgumentException("dropped per reason does not add up to " + cellsDropped);
         }
+    }
+
+    /** One line for a command-line summary. */
+    public String summary() {
+        return String.format(
+                Locale.ROOT,
+                "study %s: %,d cells read, %,d kept, %,d dropped (%,d too few counts, %,d too few genes,"
+                        + " %,d too much mitochondrial)",
+                study,
+                cellsRead,
+                cellsKept,
+                cellsDropped,
+                droppedTooFewCounts,
+                droppedTooFewGenes,
+                droppedTooMuchMito);
     }
 }

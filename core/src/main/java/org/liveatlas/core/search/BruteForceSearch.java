@@ -29,6 +29,9 @@ public final class BruteForceSearch implements NeighbourSearch {
 
     private static final int MIN_ROWS_PER_SHARD = 4096;
 
+    /** Queries scored together against each row. */
+    private static final int BLOCK = 4;
+
     private final String[] ids;
     private final float[] matrix;
     private final int rows;
@@ -138,30 +141,47 @@ public final class BruteForceSearch implements NeighbourSearch {
         }
         BitSet mask = accepted;
         int shards = queries.length >= threads ? 1 : Math.max(1, Math.min(threads, rows / MIN_ROWS_PER_SHARD));
-        int workers = Math.min(threads, Math.max(queries.length, shards));
+        int blocks = (queries.length + BLOCK - 1) / BLOCK;
+        int workers = Math.min(threads, Math.max(blocks, shards));
         List<List<Hit>> out = new ArrayList<>(queries.length);
         if (workers <= 1) {
-            for (float[] q : queries) {
-                out.add(toHits(search(q, 0, rows, mask, k, maxDist)));
+            for (int b = 0; b < blocks; b++) {
+                for (Candidates c : searchBlock(queries, b * BLOCK, 0, rows, mask, k, maxDist)) {
+                    out.add(toHits(c));
+                }
             }
             return out;
         }
         ForkJoinPool pool = new ForkJoinPool(workers);
         try {
             if (shards == 1) {
-                Future<List<List<Hit>>> all = pool.submit(() -> Arrays.stream(queries)
+                Future<List<Candidates[]>> all = pool.submit(() -> IntStream.range(0, blocks)
                         .parallel()
-                        .map(q -> toHits(search(q, 0, rows, mask, k, maxDist)))
+                        .mapToObj(b -> searchBlock(queries, b * BLOCK, 0, rows, mask, k, maxDist))
                         .toList());
-                return all.get();
+                for (Candidates[] block : all.get()) {
+                    for (Candidates c : block) {
+                        out.add(toHits(c));
+                    }
+                }
+                return out;
             }
-            for (float[] q : queries) {
-                int per = (rows + shards - 1) / shards;
-                Future<List<Candidates>> parts = pool.submit(() -> IntStream.range(0, shards)
+            int per = (rows + shards - 1) / shards;
+            for (int b = 0; b < blocks; b++) {
+                int first = b * BLOCK;
+                Future<List<Candidates[]>> parts = pool.submit(() -> IntStream.range(0, shards)
                         .parallel()
-                        .mapToObj(s -> search(q, s * per, Math.min(rows, (s + 1) * per), mask, k, maxDist))
+                        .mapToObj(s ->
+                                searchBlock(queries, first, s * per, Math.min(rows, (s + 1) * per), mask, k, maxDist))
                         .toList());
-                out.add(toHits(Candidates.merge(parts.get(), k)));
+                List<Candidates[]> shardResults = parts.get();
+                for (int j = 0; j < shardResults.get(0).length; j++) {
+                    List<Candidates> perShard = new ArrayList<>(shards);
+                    for (Candidates[] sr : shardResults) {
+                        perShard.add(sr[j]);
+                    }
+                    out.add(toHits(Candidates.merge(perShard, k)));
+                }
             }
             return out;
         } catch (InterruptedException e) {
@@ -182,52 +202,71 @@ public final class BruteForceSearch implements NeighbourSearch {
         return hits;
     }
 
-    /** Top-k (k > 0) or radius (k == 0) search of rows [from, to). */
-    private Candidates search(float[] q, int from, int to, BitSet mask, int k, double maxDist) {
-        if (k > 0) {
-            TopK top = new TopK(Math.min(k, rows));
-            for (int r = from; r < to; r++) {
-                if (mask != null && !mask.get(r)) {
-                    continue;
-                }
-                double d = 1.0 - dotRow(q, r);
-                if (top.wouldAccept(d)) {
-                    top.add(r, d);
-                }
+    /**
+     * Top-k (k > 0) or radius (k == 0) search of rows [from, to) for up to {@link #BLOCK} queries
+     * starting at {@code first}. The block shares each row's load from memory between its queries,
+     * which matters once the matrix outgrows the caches.
+     */
+    private Candidates[] searchBlock(
+            float[][] queries, int first, int from, int to, BitSet mask, int k, double maxDist) {
+        int m = Math.min(BLOCK, queries.length - first);
+        float[] q0 = queries[first];
+        float[] q1 = m > 1 ? queries[first + 1] : q0;
+        float[] q2 = m > 2 ? queries[first + 2] : q0;
+        float[] q3 = m > 3 ? queries[first + 3] : q0;
+        TopK[] tops = new TopK[m];
+        Candidates[] within = new Candidates[m];
+        for (int j = 0; j < m; j++) {
+            if (k > 0) {
+                tops[j] = new TopK(Math.min(k, rows));
+            } else {
+                within[j] = new Candidates(16);
             }
-            return top.sorted();
         }
-        Candidates c = new Candidates(16);
+        double[] d = new double[BLOCK];
         for (int r = from; r < to; r++) {
             if (mask != null && !mask.get(r)) {
                 continue;
             }
-            double d = Distances.clamp(1.0 - dotRow(q, r));
-            if (d <= maxDist) {
-                c.add(r, d);
+            int base = r * dim;
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            for (int i = 0; i < dim; i++) {
+                double x = matrix[base + i];
+                s0 += q0[i] * x;
+                s1 += q1[i] * x;
+                s2 += q2[i] * x;
+                s3 += q3[i] * x;
+            }
+            d[0] = 1.0 - s0;
+            d[1] = 1.0 - s1;
+            d[2] = 1.0 - s2;
+            d[3] = 1.0 - s3;
+            for (int j = 0; j < m; j++) {
+                if (k > 0) {
+                    if (tops[j].wouldAccept(d[j])) {
+                        tops[j].add(r, d[j]);
+                    }
+                } else {
+                    double c = Distances.clamp(d[j]);
+                    if (c <= maxDist) {
+                        within[j].add(r, c);
+                    }
+                }
             }
         }
-        c.sort();
-        return c;
-    }
-
-    private double dotRow(float[] q, int r) {
-        int base = r * dim;
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 3 < dim; i += 4) {
-            s0 += (double) q[i] * matrix[base + i];
-            s1 += (double) q[i + 1] * matrix[base + i + 1];
-            s2 += (double) q[i + 2] * matrix[base + i + 2];
-            s3 += (double) q[i + 3] * matrix[base + i + 3];
+        Candidates[] out = new Candidates[m];
+        for (int j = 0; j < m; j++) {
+            if (k > 0) {
+                out[j] = tops[j].sorted();
+            } else {
+                within[j].sort();
+                out[j] = within[j];
+            }
         }
-        for (; i < dim; i++) {
-            s0 += (double) q[i] * matrix[base + i];
-        }
-        return (s0 + s1) + (s2 + s3);
+        return out;
     }
 
     static void checkUnit(float[] v, String what) {

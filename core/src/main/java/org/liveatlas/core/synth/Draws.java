@@ -120,9 +120,16 @@ final class Draws {
         }
     }
 
+    /** Below this mean a negative binomial is drawn by inversion, above it as a gamma-Poisson mixture. */
+    static final double INVERSION_LIMIT = 5.0;
+
     /**
      * Negative binomial with the given mean and dispersion {@code phi} (variance {@code mean + phi
-     * mean^2}), as a gamma-Poisson mixture: {@code lambda ~ Gamma(1/phi, scale phi mean)}.
+     * mean^2}). Small means (most genes of a cell) by inversion of the distribution function with
+     * one uniform: {@code P(0) = (1 + phi mean)^(-1/phi) >= 1 - mean} (Bernoulli's inequality), so
+     * a uniform below {@code 1 - mean} is a zero without computing anything else. Larger means as
+     * the gamma-Poisson mixture {@code lambda ~ Gamma(1/phi, scale phi mean)}, {@code X ~
+     * Poisson(lambda)}.
      */
     long negativeBinomial(double mean, double dispersion) {
         if (mean <= 0) {
@@ -130,6 +137,24 @@ final class Draws {
         }
         if (dispersion <= 0) {
             return poisson(mean);
+        }
+        if (mean < INVERSION_LIMIT) {
+            double u = random.nextDouble();
+            if (u < 1.0 - mean) {
+                return 0;
+            }
+            double size = 1.0 / dispersion;
+            double pm = dispersion * mean;
+            double p = StrictMath.exp(-size * StrictMath.log1p(pm)); // P(0)
+            double q = pm / (1.0 + pm);
+            double cdf = p;
+            long k = 0;
+            while (u >= cdf && p > 0) {
+                k++;
+                p *= (k - 1 + size) / k * q;
+                cdf += p;
+            }
+            return k;
         }
         double shape = 1.0 / dispersion;
         double lambda = gamma(shape) * dispersion * mean;

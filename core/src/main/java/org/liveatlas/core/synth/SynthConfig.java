@@ -57,15 +57,15 @@ public record SynthConfig(
     public static final int MIN_GENES = 50;
 
     public SynthConfig {
+        if (genes < MIN_GENES) {
+            throw new IllegalArgumentException("genes must be >= " + MIN_GENES + ", got " + genes);
+        }
         positive("studies", studies);
         positive("cellsPerStudy", cellsPerStudy);
         positive("cellTypes", cellTypes);
         positive("donorsPerStudy", donorsPerStudy);
         positive("samplesPerDonor", samplesPerDonor);
         positive("markersPerType", markersPerType);
-        if (genes < MIN_GENES) {
-            throw new IllegalArgumentException("genes must be >= " + MIN_GENES + ", got " + genes);
-        }
         if (studySpecificTypes < 0 || studySpecificTypes >= cellTypes) {
             throw new IllegalArgumentException("studySpecificTypes must be in [0, cellTypes), got " + studySpecificTypes
                     + " of " + cellTypes + " types");
@@ -130,7 +130,7 @@ public record SynthConfig(
                 Math.log(6),
                 0.4,
                 0.1,
-                1.5,
+                2.0,
                 0.3,
                 0.25,
                 0.1,

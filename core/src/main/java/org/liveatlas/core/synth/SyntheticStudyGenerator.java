@@ -14,12 +14,12 @@ import org.liveatlas.core.matrix.CsrBatch;
  * Generates realistic synthetic single-cell studies, fully determined by the configuration (seed
  * included): the same configuration gives the same studies, value for value, on every JVM.
  *
- * <p>Each study is drawn from its own random stream, so study {@code s} does not depend on how many
- * cells other studies have. See {@link SyntheticModel} for the expression model; per cell: a type
- * (by the study's proportions), a donor and sample (uniform), a library size {@code median * depth[s]
- * * exp(N(0, sd))}, a mitochondrial factor {@code exp(N(0, mitoSd))}, and per gene a
- * negative-binomial count (gamma-Poisson) with mean {@code library * share} and the gene's
- * dispersion.
+ * <p>Each study is drawn from its own random stream, cell after cell, so a study of more cells
+ * starts with the very cells of the same study with fewer. See {@link SyntheticModel} for the
+ * expression model; per cell: a type (by the study's proportions), a donor and sample (uniform), a
+ * library size {@code median * depth[s] * exp(N(0, sd))}, a mitochondrial factor {@code
+ * exp(N(0, mitoSd))}, and per gene a negative-binomial count with mean {@code library * share}
+ * and the gene's dispersion.
  */
 public final class SyntheticStudyGenerator {
 
@@ -77,6 +77,12 @@ public final class SyntheticStudyGenerator {
         List<String> sampleCol = new ArrayList<>(n);
         List<String> studyCol = new ArrayList<>(n);
 
+        boolean[] mito = new boolean[genes];
+        double[] dispersion = new double[genes];
+        for (int g = 0; g < genes; g++) {
+            mito[g] = model.genes().isMitochondrial(g);
+            dispersion[g] = model.dispersion(g);
+        }
         int[] indptr = new int[n + 1];
         int capacity = Math.max(16, n * Math.min(genes, 64));
         int[] indices = new int[capacity];
@@ -109,7 +115,7 @@ public final class SyntheticStudyGenerator {
             if (shares[d][t] == null) {
                 shares[d][t] = model.expectedShares(s, d, t, 1.0);
                 for (int g = 0; g < genes; g++) {
-                    if (model.genes().isMitochondrial(g)) {
+                    if (mito[g]) {
                         mitoShare[d][t] += shares[d][t][g];
                     }
                 }
@@ -117,8 +123,8 @@ public final class SyntheticStudyGenerator {
             double[] p = shares[d][t];
             double norm = 1.0 - mitoShare[d][t] + mf * mitoShare[d][t];
             for (int g = 0; g < genes; g++) {
-                double share = p[g] * (model.genes().isMitochondrial(g) ? mf : 1.0) / norm;
-                long k = r.negativeBinomial(lib * share, model.dispersion(g));
+                double share = p[g] * (mito[g] ? mf : 1.0) / norm;
+                long k = r.negativeBinomial(lib * share, dispersion[g]);
                 if (k > 0) {
                     if (nnz == indices.length) {
                         indices = Arrays.copyOf(indices, nnz * 2);

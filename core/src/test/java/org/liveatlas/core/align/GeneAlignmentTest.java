@@ -3,10 +3,10 @@ package org.liveatlas.core.align;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +53,20 @@ class GeneAlignmentTest {
     }
 
     @Test
+    void reportSerialisesToJsonAndSummarisesInOneLine() throws Exception {
+        AlignmentReport report = new AlignmentReport("S1", "var index", 28_231, 20_000, 15_000, 13_231, 4_990, 10);
+        ObjectMapper json = new ObjectMapper();
+        String text = json.writeValueAsString(report);
+        assertThat(text)
+                .contains("\"sharedGenes\":15000", "\"geneNames\":\"var index\"")
+                .doesNotContain("summary");
+        assertThat(json.readValue(text, AlignmentReport.class)).isEqualTo(report);
+        assertThat(report.summary())
+                .isEqualTo("study S1: 15,000 of the model's 28,231 genes found (13,231 zero-filled); 4,990 of 20,000"
+                        + " study genes dropped, 10 duplicate columns summed; matched on var index");
+    }
+
+    @Test
     void matchesEnsemblIndexedStudiesThroughTheirSymbolColumn() {
         try (StudyReader reader = StudyReaders.open(StudyFixtures.study("ensembl_index.h5ad"))) {
             GeneAlignment a = GeneAlignment.plan("ens", reader, StudyFixtures.modelGenes(), SMALL);
@@ -69,12 +83,13 @@ class GeneAlignmentTest {
         Path folder = Files.createDirectory(tmp.resolve("ids-only"));
         Files.copy(StudyFixtures.study("tenx_v2/matrix.mtx"), folder.resolve("matrix.mtx"));
         Files.copy(StudyFixtures.study("tenx_v2/barcodes.tsv"), folder.resolve("barcodes.tsv"));
-        Map<String, String> table = new HashMap<>();
+        Map<String, String> table = IdToSymbolTable.read(StudyFixtures.study("ensembl_to_symbol.tsv"));
+        assertThat(table)
+                .hasSize(33)
+                .containsEntry("ENSG00000900000", StudyFixtures.studyGenes().get(0));
         StringBuilder features = new StringBuilder();
         for (String line : StudyFixtures.lines("ensembl_to_symbol.tsv")) {
-            String[] f = line.split("\t");
-            table.put(f[0], f[1]);
-            features.append(f[0]).append(".3\n");
+            features.append(line.split("\t")[0]).append(".3\n");
         }
         Files.writeString(folder.resolve("features.tsv"), features);
         try (StudyReader reader = StudyReaders.open(folder)) {

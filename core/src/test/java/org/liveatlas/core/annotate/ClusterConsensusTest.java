@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ClusterConsensusTest {
 
     private static CellVote vote(String... labelsNearestFirst) {
-        List<Neighbour> ns = new java.util.ArrayList<>();
+        List<Neighbour> ns = new ArrayList<>();
         for (int i = 0; i < labelsNearestFirst.length; i++) {
             ns.add(new Neighbour(labelsNearestFirst[i], 0.1 * (i + 1)));
         }

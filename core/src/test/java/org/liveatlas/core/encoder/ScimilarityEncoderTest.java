@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -11,6 +12,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,7 +82,15 @@ class ScimilarityEncoderTest {
     @Test
     void batchSizeDoesNotChangeEmbeddings() {
         assertClose(embed(model, options(FirstLayer.SPARSE).withBatchSize(7), input), expected);
-        assertClose(embed(model, options(FirstLayer.DENSE).withBatchSize(7).withThreads(1), input), expected);
+        assertClose(
+                embed(
+                        model,
+                        options(FirstLayer.DENSE)
+                                .withBatchSize(7)
+                                .withThreads(1)
+                                .withTorchThreads(2),
+                        input),
+                expected);
     }
 
     @Test
@@ -139,10 +151,10 @@ class ScimilarityEncoderTest {
         float[] want = ModelFixtures.expectedDecoded();
         int n = want.length / 300;
         ScimilarityNetwork decoder = ScimilarityNetwork.decoder(model.architecture());
-        try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu(), PyTorchRuntime.ENGINE)) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PyTorchRuntime.ENGINE)) {
             decoder.initialize(manager);
             decoder.load(model.decoder().orElseThrow());
-            NDArray x = manager.create(java.util.Arrays.copyOf(z, n * 16), new Shape(n, 16));
+            NDArray x = manager.create(Arrays.copyOf(z, n * 16), new Shape(n, 16));
             NDList y = decoder.block().forward(new ParameterStore(manager, false), new NDList(x), false);
             assertClose(y.singletonOrThrow().toFloatArray(), want);
         }
@@ -151,7 +163,7 @@ class ScimilarityEncoderTest {
     @Test
     void networkExportsTheStateDictItWasLoadedWith() {
         ScimilarityNetwork encoder = ScimilarityNetwork.encoder(model.architecture());
-        try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu(), PyTorchRuntime.ENGINE)) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PyTorchRuntime.ENGINE)) {
             encoder.initialize(manager);
             encoder.load(model.encoder());
             assertThat(encoder.toStateDict()).isEqualTo(model.encoder());
@@ -161,7 +173,7 @@ class ScimilarityEncoderTest {
     @Test
     void untrainedPReluSlopeStartsAtPyTorchDefault() {
         ScimilarityNetwork encoder = ScimilarityNetwork.encoder(model.architecture());
-        try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu(), PyTorchRuntime.ENGINE)) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PyTorchRuntime.ENGINE)) {
             encoder.initialize(manager);
             assertThat(encoder.parameters().get("network.0.3.weight").getArray().toFloatArray())
                     .containsExactly(0.25f);
@@ -170,8 +182,8 @@ class ScimilarityEncoderTest {
 
     static CsrBatch randomCells(int rows, int cols, double density, Random rnd) {
         int[] indptr = new int[rows + 1];
-        java.util.List<Integer> idx = new java.util.ArrayList<>();
-        java.util.List<Float> val = new java.util.ArrayList<>();
+        List<Integer> idx = new ArrayList<>();
+        List<Float> val = new ArrayList<>();
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
                 if (rnd.nextDouble() < density) {

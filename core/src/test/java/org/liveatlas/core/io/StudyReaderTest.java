@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.liveatlas.core.PoisonInputException;
 import org.liveatlas.core.matrix.CsrBatch;
 
@@ -60,7 +61,7 @@ class StudyReaderTest {
         "raw_x.h5ad, raw/X, H5AD",
         "ensembl_index.h5ad, X, H5AD",
         "old_categorical_ref.h5ad, X, H5AD",
-        "old_categorical_uns.h5ad, X, H5AD",
+        "old_categorical_uns.h5ad, raw.X, H5AD",
         "tenx_v3, matrix.mtx.gz, TENX_MTX",
         "tenx_v2, matrix.mtx, TENX_MTX",
         "filtered_feature_bc_matrix.h5, matrix, TENX_H5",
@@ -80,6 +81,73 @@ class StudyReaderTest {
     }
 
     @Test
+    void keepsOnlyGeneExpressionFeaturesOfA10xH5() {
+        try (StudyReader reader = StudyReaders.open(StudyFixtures.study("with_antibody.h5"))) {
+            assertThat(reader.geneCount()).isEqualTo(33);
+            assertThat(reader.geneSymbols()).isEqualTo(StudyFixtures.studyGenes());
+            assertThat(reader.varColumn("feature_types")).containsOnly("Gene Expression");
+            assertThat(readAll(reader, 9)).isDeepEqualTo(StudyFixtures.expected("counts.npy"));
+        }
+    }
+
+    @Test
+    void keepsOnlyGeneExpressionFeaturesOfA10xFolder(@TempDir Path tmp) throws IOException {
+        // tenx_v2's matrix plus an antibody feature (feature 34) with counts in every cell.
+        Path folder = Files.createDirectory(tmp.resolve("with-antibody"));
+        List<String> mtx = new ArrayList<>(Files.readAllLines(StudyFixtures.study("tenx_v2/matrix.mtx")));
+        int size = mtx.indexOf(
+                mtx.stream().filter(l -> !l.startsWith("%")).findFirst().orElseThrow());
+        String[] dims = mtx.get(size).split(" ");
+        mtx.set(size, "34 " + dims[1] + " " + (Integer.parseInt(dims[2]) + 40));
+        for (int cell = 1; cell <= 40; cell++) {
+            mtx.add("34 " + cell + " " + (500 + cell));
+        }
+        Files.write(folder.resolve("matrix.mtx"), mtx);
+        List<String> features = new ArrayList<>();
+        for (String line : Files.readAllLines(StudyFixtures.study("tenx_v2/genes.tsv"))) {
+            features.add(line + "\tGene Expression");
+        }
+        features.add("CD3_TotalSeqB\tCD3\tAntibody Capture");
+        Files.write(folder.resolve("features.tsv"), features);
+        Files.copy(StudyFixtures.study("tenx_v2/barcodes.tsv"), folder.resolve("barcodes.tsv"));
+        try (StudyReader reader = StudyReaders.open(folder)) {
+            assertThat(reader.geneCount()).isEqualTo(33);
+            assertThat(reader.geneSymbols()).isEqualTo(StudyFixtures.studyGenes());
+            assertThat(readAll(reader, 40)).isDeepEqualTo(StudyFixtures.expected("counts.npy"));
+        }
+    }
+
+    @Test
+    void transposesCscAcrossManySmallSlices() {
+        float[][] expected = StudyFixtures.expected("counts.npy");
+        for (int slice : new int[] {1, 7, 64}) {
+            try (StudyReader reader = new H5adReader(StudyFixtures.study("csc_float64.h5ad"), slice)) {
+                assertThat(readAll(reader, 11)).isDeepEqualTo(expected);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csr_float32.h5ad", "csc_float64.h5ad", "dense_int32.h5ad", "tenx_v2", "with_antibody.h5"})
+    void resumesFromAGivenRow(String name) {
+        float[][] expected = StudyFixtures.expected("counts.npy");
+        try (StudyReader reader = StudyReaders.open(StudyFixtures.study(name))) {
+            List<float[]> rows = new ArrayList<>();
+            reader.batches(6, 13).forEachRemaining(b -> {
+                for (int r = 0; r < b.rows(); r++) {
+                    rows.add(b.denseRow(r));
+                }
+            });
+            assertThat(rows).hasSize(27);
+            for (int i = 0; i < rows.size(); i++) {
+                assertThat(rows.get(i)).isEqualTo(expected[13 + i]);
+            }
+            assertThat(reader.batches(6, 40).hasNext()).isFalse();
+            assertThatThrownBy(() -> reader.batches(6, 41)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void aPassCanBeRepeatedOnTheSameReader() {
         try (StudyReader reader = StudyReaders.open(StudyFixtures.study("tenx_v2"))) {
             assertThat(readAll(reader, 16)).isDeepEqualTo(readAll(reader, 3));
@@ -95,14 +163,27 @@ class StudyReaderTest {
     }
 
     @Test
-    void decodesCurrentCategoricalAndNumericObsColumns() {
+    void decodesCurrentCategoricalBooleanNumericAndNullableObsColumns() {
         try (StudyReader reader = StudyReaders.open(StudyFixtures.study("csr_float32.h5ad"))) {
-            assertThat(reader.obsColumnNames()).containsExactly("label", "donor", "n_reads");
+            assertThat(reader.obsColumnNames())
+                    .containsExactly("label", "donor", "n_reads", "doublet", "score", "n_umi");
             assertThat(reader.obsColumn("label")).isEqualTo(LABELS);
             assertThat(reader.obsColumn("donor")).isEqualTo(DONORS);
             assertThat(reader.obsColumn("n_reads"))
                     .isEqualTo(IntStream.range(0, 40)
                             .mapToObj(i -> Integer.toString(i * 10))
+                            .toList());
+            assertThat(reader.obsColumn("doublet"))
+                    .isEqualTo(IntStream.range(0, 40)
+                            .mapToObj(i -> i % 5 == 0 ? "True" : "False")
+                            .toList());
+            assertThat(reader.obsColumn("score"))
+                    .isEqualTo(IntStream.range(0, 40)
+                            .mapToObj(i -> i % 4 == 1 ? "" : Double.toString(i / 4.0))
+                            .toList());
+            assertThat(reader.obsColumn("n_umi"))
+                    .isEqualTo(IntStream.range(0, 40)
+                            .mapToObj(i -> i % 6 == 2 ? "" : Integer.toString(i))
                             .toList());
             assertThat(reader.varColumnNames()).containsExactly("feature_type");
             assertThat(reader.geneIds()).isEmpty();
@@ -158,6 +239,11 @@ class StudyReaderTest {
         assertThat(StudyReaders.detect(StudyFixtures.study("tenx_v3"))).isEqualTo(StudyFormat.TENX_MTX);
         assertThat(StudyReaders.detect(StudyFixtures.study("filtered_feature_bc_matrix.h5")))
                 .isEqualTo(StudyFormat.TENX_H5);
+        Path anndataAsH5 = Files.copy(StudyFixtures.study("csr_float32.h5ad"), tmp.resolve("study.h5"));
+        assertThat(StudyReaders.detect(anndataAsH5)).isEqualTo(StudyFormat.H5AD);
+        try (StudyReader reader = StudyReaders.open(anndataAsH5)) {
+            assertThat(readAll(reader, 40)).isDeepEqualTo(StudyFixtures.expected("counts.npy"));
+        }
         Path csv = Files.writeString(tmp.resolve("counts.csv"), "a,b\n");
         assertThatThrownBy(() -> StudyReaders.open(csv))
                 .isInstanceOf(PoisonInputException.class)
@@ -259,12 +345,15 @@ class StudyReaderTest {
         try (OutputStream out = Files.newOutputStream(folder.resolve("matrix.mtx.gz"))) {
             out.write(gz, 0, gz.length / 2);
         }
-        try (StudyReader reader = StudyReaders.open(folder)) {
-            assertThatThrownBy(() -> drain(reader))
-                    .isInstanceOf(PoisonInputException.class)
-                    .hasMessageContaining(folder.resolve("matrix.mtx.gz").toString())
-                    .hasMessageContaining("truncated");
-        }
+        // Depending on where the stream breaks, opening (header) or reading (entries) fails.
+        assertThatThrownBy(() -> {
+                    try (StudyReader reader = StudyReaders.open(folder)) {
+                        drain(reader);
+                    }
+                })
+                .isInstanceOf(PoisonInputException.class)
+                .hasMessageContaining(folder.resolve("matrix.mtx.gz").toString())
+                .hasMessageContaining("truncated");
     }
 
     @Test
@@ -287,6 +376,15 @@ class StudyReaderTest {
                 .isInstanceOf(PoisonInputException.class)
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("truncated or corrupt");
+    }
+
+    @Test
+    void rejectsObsThatDisagreesWithTheMatrix() {
+        Path file = StudyFixtures.study("obs_mismatch.h5ad");
+        assertThatThrownBy(() -> StudyReaders.open(file))
+                .isInstanceOf(PoisonInputException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("X has 40 rows but obs has 39 cells");
     }
 
     @Test

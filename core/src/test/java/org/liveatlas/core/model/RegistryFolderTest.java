@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +27,7 @@ class RegistryFolderTest {
                 "v2",
                 "v1",
                 Instant.parse("2026-11-25T12:00:00Z"),
-                Map.of("lr", 0.005, "hidden_dim", java.util.List.of(64, 32)),
+                Map.of("lr", 0.005, "hidden_dim", List.of(64, 32)),
                 Map.of("asw", 0.61),
                 0.12,
                 ModelStatus.CANDIDATE,
@@ -57,7 +60,7 @@ class RegistryFolderTest {
         byte[] bytes = Files.readAllBytes(tmp.resolve("encoder.safetensors"));
         long headerLen =
                 ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        String header = new String(bytes, 8, (int) headerLen, java.nio.charset.StandardCharsets.UTF_8);
+        String header = new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8);
         assertThat(header)
                 .contains("\"network.0.1.weight\":{\"dtype\":\"F32\",\"shape\":[64,300],\"data_offsets\":[0,76800]}")
                 .contains("\"network.0.2.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[]");
@@ -100,7 +103,7 @@ class RegistryFolderTest {
         ModelFolder.importScimilarity(ModelFixtures.scimilarityFolder()).save(tmp, manifest());
         Path w = tmp.resolve("encoder.safetensors");
         byte[] bytes = Files.readAllBytes(w);
-        Files.write(w, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+        Files.write(w, Arrays.copyOf(bytes, bytes.length - 100));
 
         assertThatThrownBy(() -> ModelFolder.load(tmp))
                 .isInstanceOf(ModelFolderException.class)

@@ -3,11 +3,13 @@ package org.liveatlas.core.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -44,7 +46,7 @@ class ScimilarityImportTest {
     @Test
     void readsStridedAndOffsetTensorsAsPyTorchSeesThem() throws IOException {
         StateDict d = TorchCheckpoint.readStateDict(ModelFixtures.resource("views.ckpt"));
-        var expected = new com.fasterxml.jackson.databind.ObjectMapper()
+        var expected = new ObjectMapper()
                 .readTree(ModelFixtures.resource("views_expected.json").toFile());
 
         for (String name : List.of("transposed", "sliced")) {
@@ -105,7 +107,7 @@ class ScimilarityImportTest {
     @Test
     void rejectsDuplicateGenesInTheGeneOrder() throws IOException {
         Path dir = ModelFixtures.copyOfFolder(tmp);
-        List<String> genes = new java.util.ArrayList<>(Files.readAllLines(dir.resolve("gene_order.tsv")));
+        List<String> genes = new ArrayList<>(Files.readAllLines(dir.resolve("gene_order.tsv")));
         genes.set(10, "CD3E");
         Files.write(dir.resolve("gene_order.tsv"), genes);
 

@@ -44,6 +44,7 @@ class StudyPreprocessorTest {
             }
         }
         assertThat(study.finished()).isTrue();
+        assertThat(study.cellsRead()).isEqualTo(study.reader().cellCount());
         return out;
     }
 
@@ -105,6 +106,37 @@ class StudyPreprocessorTest {
             assertThat(qc.cellsKept()).isEqualTo(cells.size());
             assertThat(qc.droppedTooFewCounts()).isGreaterThanOrEqualTo(1); // cell 3
             assertThat(qc.droppedTooMuchMito()).isGreaterThanOrEqualTo(1); // cell 7
+        }
+    }
+
+    @Test
+    void resumesAtTheRowAPreviousPassReached() {
+        float[][] expected = StudyFixtures.expected("lognorm.npy");
+        StudyPreprocessor prep = new StudyPreprocessor(StudyFixtures.modelGenes(), OPTIONS);
+        int resumeAt;
+        try (PreparedStudy first = prep.open("s1", StudyFixtures.study("csr_float32.h5ad"))) {
+            first.next();
+            first.next();
+            assertThat(first.hasNext()).isTrue(); // fetches the third chunk without handing it out
+            resumeAt = first.cellsRead();
+        }
+        assertThat(resumeAt).isEqualTo(14);
+        try (PreparedStudy rest = prep.open("s1", StudyFixtures.study("csr_float32.h5ad"), resumeAt)) {
+            List<Cell> cells = new ArrayList<>();
+            while (rest.hasNext()) {
+                PreparedChunk chunk = rest.next();
+                for (int i = 0; i < chunk.cells(); i++) {
+                    cells.add(new Cell(
+                            chunk.cellIds().get(i),
+                            chunk.studyRows()[i],
+                            chunk.expression().denseRow(i)));
+                }
+            }
+            assertThat(cells).extracting(Cell::id).isEqualTo(CELLS.subList(14, 40));
+            for (Cell c : cells) {
+                assertLognormRow(c.expression(), expected[c.studyRow()], c.id());
+            }
+            assertThat(rest.qcReport().cellsRead()).isEqualTo(26);
         }
     }
 

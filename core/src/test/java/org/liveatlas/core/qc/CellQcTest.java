@@ -163,6 +163,10 @@ class CellQcTest {
                 .contains(
                         "\"thresholds\":{\"minGenes\":501,\"minCounts\":1001,\"maxMitoFraction\":0.19999999999999998}");
         assertThat(json.readValue(text, QcReport.class)).isEqualTo(report);
+        assertThat(text).doesNotContain("summary");
+        assertThat(report.summary())
+                .isEqualTo("study S7: 100 cells read, 90 kept, 10 dropped (4 too few counts, 5 too few genes,"
+                        + " 1 too much mitochondrial)");
     }
 
     @Test

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "LiveAtlas 0.1.0",
         description = "Runs the LiveAtlas platform: a continuously growing, searchable single-cell atlas.",
-        subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, ConfigCommand.class})
+        subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, ConfigCommand.class, EmbedCommand.class
+        })
 public final class AtlasMain implements Callable<Integer> {
 
     @Option(
@@ -68,6 +69,18 @@ public final class AtlasMain implements Callable<Integer> {
         return StackConfig.load(overrides, System.getenv(), file);
     }
 
+    /** Commands that belong to apps: app, main class, command, description. */
+    private static final String[][] APP_TOOLS = {
+        {
+            "INGEST",
+            "org.liveatlas.ingest.cli.IngestCli",
+            "deposit",
+            "Upload a study (.h5ad, 10x folder or .h5) with its study.json and follow its status."
+        },
+        {"INGEST", "org.liveatlas.ingest.cli.IngestCli", "studies", "List deposits and their latest status."},
+        {"INGEST", "org.liveatlas.ingest.cli.IngestCli", "withdraw", "Withdraw a study: its cells leave the atlas."}
+    };
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -80,6 +93,12 @@ public final class AtlasMain implements Callable<Integer> {
     /** Runs the command line with the given output and error writers (tests capture them). */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new AtlasMain());
+        for (String[] tool : APP_TOOLS) {
+            CommandLine sub = new CommandLine(
+                    new AppToolCommand(org.liveatlas.infra.apps.PlatformApp.valueOf(tool[0]), tool[1], tool[2]));
+            sub.getCommandSpec().usageMessage().description(tool[3]);
+            cl.addSubcommand(tool[2], sub);
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {

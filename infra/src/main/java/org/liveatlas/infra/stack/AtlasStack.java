@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.liveatlas.schemas.topics.Topics;
 
 /**
  * The whole stack: Kafka, the S3 store, OpenSearch and Flink, each embedded or external. {@link #up}
@@ -27,7 +28,14 @@ public final class AtlasStack {
                 S3Server.create(config),
                 OpenSearchServer.create(config),
                 FlinkServer.create(config));
-        this.services = all.stream().filter(s -> only.contains(s.name())).toList();
+        List<ServiceController> chosen = new ArrayList<>(
+                all.stream().filter(s -> only.contains(s.name())).toList());
+        for (ServiceName app : config.apps()) {
+            if (only.contains(app) && app == ServiceName.INGEST) {
+                chosen.add(AppServer.ingest(config, org.liveatlas.infra.apps.AppRunner.defaultHome()));
+            }
+        }
+        this.services = List.copyOf(chosen);
     }
 
     public StackConfig config() {
@@ -52,14 +60,36 @@ public final class AtlasStack {
 
     /**
      * Starts every service that is not running, waits until all are healthy, then provisions the
-     * bucket. Services start concurrently; health is awaited with the configured deadline.
+     * bucket and the platform topics. Services start concurrently; health is awaited with the configured deadline.
      *
      * @param progress receives one line per step, for the console
      */
     public List<Started> up(Consumer<String> progress) {
         long t0 = System.nanoTime();
+        List<Started> result = new ArrayList<>();
+        List<ServiceController> servers =
+                services.stream().filter(s -> !s.name().isApp()).toList();
+        List<ServiceController> apps =
+                services.stream().filter(s -> s.name().isApp()).toList();
+        startAndAwait(servers, t0, progress, result);
+        if (servers.stream().anyMatch(s -> s.name() == ServiceName.S3)) {
+            Provisioning.ensureBucket(endpoints(), config.get(StackKey.S3_BUCKET));
+        }
+        if (servers.stream().anyMatch(s -> s.name() == ServiceName.KAFKA)) {
+            List<String> created = Provisioning.ensureTopics(endpoints(), Topics.all());
+            if (!created.isEmpty()) {
+                progress.accept("created topics " + String.join(", ", created));
+            }
+        }
+        // apps need the servers, the bucket and the topics
+        startAndAwait(apps, t0, progress, result);
+        return result;
+    }
+
+    private void startAndAwait(
+            List<ServiceController> group, long t0, Consumer<String> progress, List<Started> result) {
         List<ServiceController.StartOutcome> outcomes = new ArrayList<>();
-        for (ServiceController s : services) {
+        for (ServiceController s : group) {
             ServiceController.StartOutcome o = s.start();
             outcomes.add(o);
             progress.accept(
@@ -69,19 +99,14 @@ public final class AtlasStack {
                         case EXTERNAL -> "using external " + s.name().title() + " at " + s.endpoint();
                     });
         }
-        List<Started> result = new ArrayList<>();
-        for (int i = 0; i < services.size(); i++) {
-            ServiceController s = services.get(i);
+        for (int i = 0; i < group.size(); i++) {
+            ServiceController s = group.get(i);
             s.awaitHealthy(config.startTimeout());
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             result.add(new Started(s.name(), outcomes.get(i), took, s.endpoint()));
             progress.accept(String.format(
                     "%-24s healthy after %5.1f s  %s", s.name().title(), took.toMillis() / 1000.0, s.endpoint()));
         }
-        if (services.stream().anyMatch(s -> s.name() == ServiceName.S3)) {
-            Provisioning.ensureBucket(endpoints(), config.get(StackKey.S3_BUCKET));
-        }
-        return result;
     }
 
     /** Probes every service once. */

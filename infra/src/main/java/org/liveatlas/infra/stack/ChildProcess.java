@@ -54,7 +54,7 @@ final class ChildProcess {
     }
 
     /** Starts the command detached from the launcher's session, appending its output to the log file. */
-    ProcessHandle start(List<String> command, Path workDir) {
+    ProcessHandle start(List<String> command, Path workDir, java.util.Map<String, String> environment) {
         List<String> full = new ArrayList<>();
         // setsid: the server keeps running when the launcher exits or its terminal closes.
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
@@ -76,6 +76,7 @@ final class ChildProcess {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectInput(
                             ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            pb.environment().putAll(environment);
             Process p = pb.start();
             ProcessHandle h = p.toHandle();
             String started = h.info().startInstant().map(Instant::toString).orElse("");

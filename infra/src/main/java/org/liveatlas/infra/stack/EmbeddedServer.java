@@ -28,6 +28,7 @@ final class EmbeddedServer implements ServiceController {
     private final Launch launch;
     private final HealthProbe probe;
     private final ChildProcess process;
+    private final Map<String, String> environment;
 
     EmbeddedServer(
             ServiceName name,
@@ -37,6 +38,19 @@ final class EmbeddedServer implements ServiceController {
             Map<String, Integer> ports,
             Launch launch,
             HealthProbe probe) {
+        this(name, endpoint, dir, host, ports, launch, probe, Map.of());
+    }
+
+    EmbeddedServer(
+            ServiceName name,
+            String endpoint,
+            Path dir,
+            String host,
+            Map<String, Integer> ports,
+            Launch launch,
+            HealthProbe probe,
+            Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
         this.name = name;
         this.endpoint = endpoint;
         this.dir = dir;
@@ -101,7 +115,7 @@ final class EmbeddedServer implements ServiceController {
         } catch (IOException e) {
             throw new StackException("cannot prepare " + name.title() + " in " + dir + ": " + e.getMessage(), e);
         }
-        process.start(command, dir);
+        process.start(command, dir, environment);
         return StartOutcome.STARTED;
     }
 

@@ -35,6 +35,7 @@ public record Endpoints(
             case S3 -> s3Endpoint;
             case OPENSEARCH -> openSearchUrl;
             case FLINK -> flinkRestUrl;
+            case INGEST -> s3Endpoint + " (deposits/) -> " + kafkaBootstrap;
         };
     }
 

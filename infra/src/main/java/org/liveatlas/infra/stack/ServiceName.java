@@ -1,11 +1,12 @@
 package org.liveatlas.infra.stack;
 
-/** The servers of the LiveAtlas stack, in start order. */
+/** The servers of the LiveAtlas stack and the platform apps running on them, in start order. */
 public enum ServiceName {
     KAFKA("kafka", "Kafka broker (KRaft)"),
     S3("s3", "S3 object store"),
     OPENSEARCH("opensearch", "OpenSearch with k-NN"),
-    FLINK("flink", "Flink session cluster");
+    FLINK("flink", "Flink session cluster"),
+    INGEST("ingest", "Ingest service");
 
     private final String id;
     private final String title;
@@ -22,5 +23,10 @@ public enum ServiceName {
 
     public String title() {
         return title;
+    }
+
+    /** True for a platform app (started from its module's build), false for a server. */
+    public boolean isApp() {
+        return this == INGEST;
     }
 }

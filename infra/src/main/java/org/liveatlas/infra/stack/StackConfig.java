@@ -170,6 +170,7 @@ public final class StackConfig {
             case S3 -> !get(StackKey.S3_ENDPOINT).isBlank();
             case OPENSEARCH -> !get(StackKey.OPENSEARCH_URL).isBlank();
             case FLINK -> flinkMode() == FlinkMode.CLUSTER;
+            case INGEST -> false;
         };
     }
 
@@ -187,6 +188,23 @@ public final class StackConfig {
                 isExternal(ServiceName.FLINK)
                         ? stripSlash(get(StackKey.FLINK_REST_URL))
                         : "http://" + h + ":" + port(StackKey.FLINK_PORT));
+    }
+
+    /** The platform apps that {@code up} runs beside the servers ({@link StackKey#APPS}). */
+    public java.util.Set<ServiceName> apps() {
+        java.util.Set<ServiceName> apps = java.util.EnumSet.noneOf(ServiceName.class);
+        for (String a : get(StackKey.APPS).split(",")) {
+            String id = a.trim();
+            if (id.isEmpty()) {
+                continue;
+            }
+            ServiceName app = java.util.Arrays.stream(ServiceName.values())
+                    .filter(s -> s.isApp() && s.id().equals(id))
+                    .findFirst()
+                    .orElseThrow(() -> invalid(StackKey.APPS, get(StackKey.APPS), "a comma-separated list of: ingest"));
+            apps.add(app);
+        }
+        return apps;
     }
 
     /** The folder of one embedded service inside the data directory. */

@@ -13,6 +13,7 @@ public enum StackKey {
     HOST("atlas.host", "127.0.0.1", "address the embedded services bind to"),
     START_TIMEOUT("atlas.start-timeout-seconds", "180", "how long to wait for a service to become healthy"),
     STOP_TIMEOUT("atlas.stop-timeout-seconds", "30", "how long a graceful stop may take before a forced kill"),
+    APPS("atlas.apps", "ingest", "platform apps that up runs beside the servers, comma-separated; empty for none"),
 
     KAFKA_BOOTSTRAP("atlas.kafka.bootstrap", "", "external Kafka bootstrap servers; empty = embedded broker"),
     KAFKA_PORT("atlas.kafka.port", "9092", "embedded Kafka client port"),

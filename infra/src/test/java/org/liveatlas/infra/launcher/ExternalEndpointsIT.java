@@ -46,7 +46,8 @@ class ExternalEndpointsIT {
                 "-D", "atlas.s3.bucket=" + stack.unique("ext"),
                 "-D", "atlas.opensearch.url=" + stack.openSearchUrl(),
                 "-D", "atlas.flink.mode=cluster",
-                "-D", "atlas.flink.rest-url=http://127.0.0.1:" + restPort
+                "-D", "atlas.flink.rest-url=http://127.0.0.1:" + restPort,
+                "-D", "atlas.apps="
             };
             StringWriter out = new StringWriter();
             int code = AtlasMain.run(new PrintWriter(out, true), new PrintWriter(out, true), with(external, "status"));
@@ -64,7 +65,13 @@ class ExternalEndpointsIT {
         }
 
         String[] unreachable = {
-            "--data-dir", dataDir.toString(), "-D", "atlas.opensearch.url=http://127.0.0.1:1", "status"
+            "--data-dir",
+            dataDir.toString(),
+            "-D",
+            "atlas.opensearch.url=http://127.0.0.1:1",
+            "-D",
+            "atlas.apps=",
+            "status"
         };
         StringWriter out = new StringWriter();
         int code = AtlasMain.run(new PrintWriter(out, true), new PrintWriter(out, true), unreachable);

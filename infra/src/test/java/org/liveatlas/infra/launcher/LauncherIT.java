@@ -45,6 +45,7 @@ import org.liveatlas.infra.stack.ServiceName;
 import org.liveatlas.infra.stack.StackConfig;
 import org.liveatlas.infra.stack.StackKey;
 import org.liveatlas.infra.testing.FreePorts;
+import org.liveatlas.schemas.topics.Topics;
 
 /**
  * The launcher as a user runs it: {@code up}, {@code status}, a service killed with SIGKILL,
@@ -102,6 +103,11 @@ class LauncherIT {
         assertThat(again.code).as(again.text).isZero();
         assertThat(again.text).contains("Kafka broker (KRaft) is already running");
 
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", endpoints.kafkaBootstrap()))) {
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+                    .containsAll(Topics.all().stream().map(t -> t.name()).toList());
+        }
+
         writeData();
         assertDataPresent();
     }
@@ -138,6 +144,9 @@ class LauncherIT {
     void downLeavesNoProcessAndARestartKeepsTopicsObjectsAndIndexes() throws Exception {
         List<ProcessHandle> before = new ArrayList<>();
         for (ServiceName s : ServiceName.values()) {
+            if (s.isApp()) {
+                continue;
+            }
             before.add(ProcessHandle.of(health(s).pid().orElseThrow()).orElseThrow());
         }
         Result down = atlas("down");

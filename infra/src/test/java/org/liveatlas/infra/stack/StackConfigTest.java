@@ -52,12 +52,19 @@ class StackConfigTest {
                         "ATLAS_FLINK_REST_URL", "http://jobmanager:8081"),
                 Optional.empty());
         for (ServiceName s : ServiceName.values()) {
-            assertThat(c.isExternal(s)).as(s.id()).isTrue();
+            assertThat(c.isExternal(s)).as(s.id()).isEqualTo(!s.isApp());
         }
         assertThat(c.endpoints().openSearchUrl()).isEqualTo("https://search.example.org");
         assertThat(c.endpoints().kafkaBootstrap()).isEqualTo("kafka-1:9092,kafka-2:9092");
         AtlasStack stack = new AtlasStack(c);
-        assertThat(stack.services()).allSatisfy(s -> assertThat(s.external()).isTrue());
+        assertThat(stack.services())
+                .filteredOn(s -> !s.name().isApp())
+                .hasSize(4)
+                .allSatisfy(s -> assertThat(s.external()).isTrue());
+        assertThat(stack.services())
+                .filteredOn(s -> s.name().isApp())
+                .extracting(ServiceController::name)
+                .containsExactly(ServiceName.INGEST);
     }
 
     @Test

@@ -24,6 +24,9 @@ public final class FreePorts {
         args.add(StackKey.FLINK_HEAP.key() + "=512m");
         args.add("-D");
         args.add(StackKey.FLINK_SLOTS.key() + "=1");
+        // the apps are built after infra in the reactor; whole-platform tests live in e2e-tests
+        args.add("-D");
+        args.add(StackKey.APPS.key() + "=");
         return args;
     }
 }

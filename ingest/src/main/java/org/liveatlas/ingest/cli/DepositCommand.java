@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,6 @@ import org.liveatlas.schemas.Json;
 import org.liveatlas.schemas.SchemaValidator;
 import org.liveatlas.schemas.ValidationError;
 import org.liveatlas.schemas.events.DataFormat;
-import org.liveatlas.schemas.events.StudyState;
 import org.liveatlas.schemas.events.StudyStatus;
 import org.liveatlas.schemas.store.KeySafety;
 import org.liveatlas.schemas.store.ObjectLayout;
@@ -47,9 +45,6 @@ import org.liveatlas.schemas.store.ObjectLayout;
 public final class DepositCommand {
     /** Multipart part size; also the single-part threshold. */
     public static final long PART_SIZE = 16L * 1024 * 1024;
-
-    private static final Set<StudyState> STOP =
-            EnumSet.of(StudyState.INDEXED, StudyState.QUARANTINED, StudyState.WITHDRAWN);
 
     private final IngestConfig config;
     private final PrintStream out;
@@ -104,7 +99,7 @@ public final class DepositCommand {
             Optional<StudyStatus> last = Optional.empty();
             if (follower != null) {
                 out.println("following the status of " + request.studyId() + " for up to " + request.follow() + " ...");
-                last = follower.follow(STOP, request.follow(), status -> out.println(describe(status)));
+                last = follower.follow(request.stopAt(), request.follow(), status -> out.println(describe(status)));
             }
             return new DepositResult(request.studyId(), version, uploaded, bytes, last);
         } catch (IOException e) {

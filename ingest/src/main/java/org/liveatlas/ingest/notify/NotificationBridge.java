@@ -89,6 +89,7 @@ public final class NotificationBridge implements AutoCloseable {
         }
         try {
             ledger.refresh();
+            processor.indexQuarantine();
             for (String folder : folders) {
                 processor.process(folder, DepositSource.NOTIFICATION);
             }

@@ -1,7 +1,6 @@
 package org.liveatlas.ingest.store;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,11 +17,8 @@ public interface DepositStore {
     /** Up to {@code maxBytes} bytes from the start of the object. */
     byte[] readHead(String key, int maxBytes);
 
-    /** The whole object, or empty if it does not exist. */
-    Optional<byte[]> readIfExists(String key);
-
-    /** The object's user metadata (the {@code x-amz-meta-} headers, names lowercased, without the prefix). */
-    Map<String, String> userMetadata(String key);
+    /** The whole object with its user metadata, or empty if it does not exist. */
+    Optional<StoredContent> readIfExists(String key);
 
     /** Server-side copy inside the bucket. */
     void copy(String sourceKey, String targetKey);

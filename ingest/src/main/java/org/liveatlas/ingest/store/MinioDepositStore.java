@@ -9,8 +9,6 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
-import io.minio.StatObjectArgs;
-import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
@@ -88,10 +86,20 @@ public final class MinioDepositStore implements DepositStore {
     }
 
     @Override
-    public Optional<byte[]> readIfExists(String key) {
+    public Optional<StoredContent> readIfExists(String key) {
         try (GetObjectResponse in = client.getObject(
                 GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-            return Optional.of(in.readAllBytes());
+            byte[] content = in.readAllBytes();
+            Map<String, String> metadata = new HashMap<>();
+            for (String name : in.headers().names()) {
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("x-amz-meta-")) {
+                    metadata.put(
+                            lower.substring("x-amz-meta-".length()),
+                            in.headers().get(name));
+                }
+            }
+            return Optional.of(new StoredContent(content, metadata));
         } catch (ErrorResponseException e) {
             if ("NoSuchKey".equals(e.errorResponse().code())) {
                 return Optional.empty();
@@ -99,19 +107,6 @@ public final class MinioDepositStore implements DepositStore {
             throw failure("read " + key, e);
         } catch (Exception e) {
             throw failure("read " + key, e);
-        }
-    }
-
-    @Override
-    public Map<String, String> userMetadata(String key) {
-        try {
-            StatObjectResponse stat = client.statObject(
-                    StatObjectArgs.builder().bucket(bucket).object(key).build());
-            Map<String, String> metadata = new HashMap<>();
-            stat.userMetadata().forEach((k, v) -> metadata.put(k.toLowerCase(Locale.ROOT), v));
-            return metadata;
-        } catch (Exception e) {
-            throw failure("read the metadata of " + key, e);
         }
     }
 

@@ -86,6 +86,13 @@ public final class DepositValidator {
                         + limits.maxFileBytes() + " bytes, atlas.ingest.max-file-size)");
                 continue;
             }
+            if (format == DataFormat.TENX_MATRIX
+                    || format == DataFormat.TENX_FEATURES
+                    || format == DataFormat.TENX_BARCODES) {
+                // Register before sniffing, so a bad file is reported once, not again as a missing layout part.
+                String folder = relative.contains("/") ? relative.substring(0, relative.lastIndexOf('/') + 1) : "";
+                tenxFolders.computeIfAbsent(folder, f -> new LinkedHashMap<>()).put(format, relative);
+            }
             if (format != DataFormat.STUDY_JSON) {
                 byte[] head = object.size() == 0 ? new byte[0] : readHead.apply(object.key(), FormatSniffer.HEAD_BYTES);
                 Optional<String> bad = FormatSniffer.check(relative, format, head, object.size());
@@ -94,15 +101,8 @@ public final class DepositValidator {
                     continue;
                 }
             }
-            switch (format) {
-                case H5AD, TENX_H5 -> datasets++;
-                case TENX_MATRIX, TENX_FEATURES, TENX_BARCODES -> {
-                    String folder = relative.contains("/") ? relative.substring(0, relative.lastIndexOf('/') + 1) : "";
-                    tenxFolders
-                            .computeIfAbsent(folder, f -> new LinkedHashMap<>())
-                            .put(format, relative);
-                }
-                default -> {}
+            if (format == DataFormat.H5AD || format == DataFormat.TENX_H5) {
+                datasets++;
             }
             deposited.add(new DepositedObject(object.key(), object.size(), object.etag(), format));
         }

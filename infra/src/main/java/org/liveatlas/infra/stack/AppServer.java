@@ -1,0 +1,47 @@
+package org.liveatlas.infra.stack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.liveatlas.infra.apps.AppRunner;
+import org.liveatlas.infra.apps.PlatformApp;
+
+/** A platform app run by {@code atlas up} as a long-lived child process (e.g. the ingest service). */
+final class AppServer {
+    /** How long an app must stay up after start before it counts as healthy. */
+    static final Duration SETTLE = Duration.ofSeconds(3);
+
+    private AppServer() {}
+
+    static ServiceController ingest(StackConfig config, Path home) {
+        return create(config, home, ServiceName.INGEST, PlatformApp.INGEST, "org.liveatlas.ingest.IngestMain", "768m");
+    }
+
+    private static ServiceController create(
+            StackConfig config, Path home, ServiceName name, PlatformApp app, String mainClass, String heap) {
+        AppRunner runner = new AppRunner(home, config);
+        Path dir = config.serviceDir(name);
+        Path pidFile = dir.resolve(name.id() + ".pid");
+        EmbeddedServer.Launch launch = () -> runner.command(
+                app,
+                mainClass,
+                List.of("-Xmx" + heap, "-Djava.io.tmpdir=" + java.nio.file.Files.createDirectories(dir.resolve("tmp"))),
+                List.of());
+        HealthProbe alive = () -> {
+            // the process itself is checked by EmbeddedServer; an app that fails at start exits within seconds
+            Instant started = ProcessHandle.of(Long.parseLong(
+                            java.nio.file.Files.readString(pidFile).trim().split("\\s+")[0]))
+                    .flatMap(h -> h.info().startInstant())
+                    .orElse(Instant.EPOCH);
+            Duration up = Duration.between(started, Instant.now());
+            if (up.compareTo(SETTLE) < 0) {
+                throw new IllegalStateException("starting (up " + up.toMillis() + " ms)");
+            }
+            return "running for " + up.toSeconds() + " s";
+        };
+        return new EmbeddedServer(
+                name, config.endpoints().of(name), dir, config.host(), Map.of(), launch, alive, runner.environment());
+    }
+}
