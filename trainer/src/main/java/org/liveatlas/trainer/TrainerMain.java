@@ -237,7 +237,9 @@ public final class TrainerMain {
                     try {
                         trainOnce(s, s.training(), List.of(), out);
                     } catch (AtlasException e) {
-                        out.println("training failed: " + e.getMessage());
+                        // a failed training leaves the current model serving; the service reports it
+                        // and waits for the next trigger instead of stopping the platform's retraining
+                        out.println("training failed, the current model stays: " + e.getMessage());
                     }
                     trigger.trained(at);
                 }

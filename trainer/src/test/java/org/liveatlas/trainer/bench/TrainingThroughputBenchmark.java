@@ -21,7 +21,8 @@ import org.liveatlas.trainer.train.TrainingListener;
  *
  * <pre>
  * ./mvnw -o -pl trainer -am test-compile -DskipTests
- * java -cp "$(cat trainer/target/cp.txt):trainer/target/classes:trainer/target/test-classes" \
+ * ./mvnw -o -q -pl trainer dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * java -cp "core/target/classes:schemas/target/classes:$(cat trainer/target/cp.txt):trainer/target/classes:trainer/target/test-classes" \
  *     org.liveatlas.trainer.bench.TrainingThroughputBenchmark [genes] [hidden,hidden] [latent] [batch] [steps] [threads]
  * </pre>
  */
