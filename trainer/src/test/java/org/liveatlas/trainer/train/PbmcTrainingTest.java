@@ -16,6 +16,7 @@ import org.liveatlas.trainer.data.TrainingDataLoader;
 import org.liveatlas.trainer.eval.ClassificationReport;
 import org.liveatlas.trainer.eval.Evaluation;
 import org.liveatlas.trainer.eval.ModelEvaluator;
+import org.liveatlas.trainer.mining.NegativeSelection;
 import org.liveatlas.trainer.ontology.CellOntology;
 
 /**
@@ -61,13 +62,15 @@ class PbmcTrainingTest {
         LabelledCells reference = all.ofStudies(List.of("pbmc14k_sorted"));
         LabelledCells query = all.ofStudies(List.of("kang_muscat"));
 
-        // one reference study: positives cannot come from another study
+        // one reference study: positives cannot come from another study; in a run this short, RANDOM
+        // negatives (every negative with a positive loss) measured better than SEMIHARD (README)
         TrainingConfig config = TrainingConfig.scimilarity()
                 .withArchitecture(List.of(128, 64), 32)
                 .withEpochs(40)
                 .withBatches(500, 7)
                 .withTripletWeight(0.5)
                 .withCrossStudyPositives(false)
+                .withNegativeSelection(NegativeSelection.RANDOM)
                 .withSeed(1)
                 .withThreads(1);
         MetricTrainer.Result result = new MetricTrainer(config, CellOntology.none())
@@ -85,11 +88,11 @@ class PbmcTrainingTest {
 
         assertThat(genes).hasSize(1129);
         assertThat(trained.report().known()).isEqualTo(1307);
-        // A short from-scratch run on one reference study reaches the PCA baseline's level but not
-        // clearly above it (README, "Measured"): within 0.03 of it, and the type absent from the
-        // reference is called unknown more often than the known types.
+        // A short from-scratch run on one reference study reaches the PCA baseline's accuracy but not
+        // clearly above it (README, "Measured"): within 0.03 of it; and the type absent from the
+        // reference is called unknown several times more often than the known types.
         assertThat(trained.report().accuracy()).isGreaterThan(pca.accuracy() - 0.03);
         assertThat(trained.report().unknownRateNovel())
-                .isGreaterThan(trained.report().unknownRateKnown());
+                .isGreaterThan(3 * trained.report().unknownRateKnown());
     }
 }
