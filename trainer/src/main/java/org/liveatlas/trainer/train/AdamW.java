@@ -51,6 +51,28 @@ final class AdamW {
         }
     }
 
+    /** Whether every accumulated gradient is finite. */
+    boolean gradientsFinite() {
+        for (NDArray w : params) {
+            try (NDArray g = w.getGradient();
+                    NDArray bad = g.isNaN().logicalOr(g.isInfinite())) {
+                if (bad.any().getBoolean()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Drops the accumulated gradients without an update. */
+    void zeroGradients() {
+        for (NDArray w : params) {
+            try (NDArray g = w.getGradient()) {
+                g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f); // a fill: subtracting NaN keeps NaN
+            }
+        }
+    }
+
     /** One update with the gradients accumulated on the parameters, which are then zeroed. */
     void step(double lr) {
         step++;

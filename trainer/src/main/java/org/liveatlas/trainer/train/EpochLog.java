@@ -15,7 +15,7 @@ import java.util.Map;
  * @param nonZeroTriplets mean triplets with positive loss per batch
  * @param viableTriplets mean viable (pair, negative) combinations per batch
  * @param hardTriplets mean hard combinations per batch
- * @param skippedSteps batches whose loss was exactly 0 (no update)
+ * @param skippedSteps batches without an update: loss exactly 0, or a non-finite loss or gradient
  * @param cells cells seen
  * @param seconds wall time of the epoch
  * @param validation validation metrics after the epoch (empty when not validated)
@@ -65,7 +65,7 @@ public record EpochLog(
                 seconds,
                 cellsPerSecond()));
         if (skippedSteps > 0) {
-            sb.append(" | ").append(skippedSteps).append(" zero-loss steps skipped");
+            sb.append(" | ").append(skippedSteps).append(" steps skipped (loss exactly 0 or not finite)");
         }
         validation.forEach((k, v) -> sb.append(String.format(java.util.Locale.ROOT, " | %s %.4f", k, v)));
         return sb.toString();

@@ -150,6 +150,7 @@ public final class MetricTrainer {
                 double sumViable = 0;
                 double sumHard = 0;
                 int skipped = 0;
+                int nonFinite = 0;
                 for (int b = 0; b < plan.length; b++) {
                     int[] rows = plan[b];
                     int[] bl = new int[rows.length];
@@ -181,33 +182,38 @@ public final class MetricTrainer {
                             float total = parts.total().getFloat();
                             if (total == 0f) {
                                 skipped++;
-                            } else {
+                            } else if (Float.isFinite(total)) {
                                 gc.backward(parts.total());
                             }
                         }
                         float total = parts.total().getFloat();
-                        if (total != 0f) {
+                        if (total != 0f && Float.isFinite(total) && adam.gradientsFinite()) {
                             adam.step(lr);
+                            sumLoss += total;
+                            sumTrip += parts.triplet().getFloat();
+                            sumMse += parts.mse().getFloat();
+                            sumL1 += parts.l1().getFloat();
+                        } else if (total != 0f) {
+                            // a non-finite loss or gradient would poison every weight: drop this step
+                            adam.zeroGradients();
+                            nonFinite++;
                         }
-                        sumLoss += total;
-                        sumTrip += parts.triplet().getFloat();
-                        sumMse += parts.mse().getFloat();
-                        sumL1 += parts.l1().getFloat();
                         sumTriplets += triplets.size();
                         sumNonZero += parts.nonZeroTriplets();
                         sumViable += triplets.viable();
                         sumHard += triplets.hard();
-                        if (!Float.isFinite(total)) {
-                            throw new AtlasException("training diverged at epoch " + epoch + ", batch " + b + ": loss "
-                                    + total + "; lower the learning rate (now " + config.learningRate() + ")");
-                        }
                     }
                     listener.batchDone(epoch, b + 1, plan.length);
+                }
+                if (nonFinite == plan.length) {
+                    throw new AtlasException("training diverged at epoch " + epoch + ": every batch gave a"
+                            + " non-finite loss or gradient; lower the learning rate (now " + config.learningRate()
+                            + ")");
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Map<String, Double> validation =
                         validator == null ? Map.of() : validator.apply(snapshot(cells, encoder, decoder));
-                int k = plan.length;
+                int k = Math.max(1, plan.length - nonFinite);
                 EpochLog log = new EpochLog(
                         epoch,
                         lr,
@@ -219,7 +225,7 @@ public final class MetricTrainer {
                         sumNonZero / k,
                         sumViable / k,
                         sumHard / k,
-                        skipped,
+                        skipped + nonFinite,
                         (long) k * batchSize,
                         seconds,
                         validation);
