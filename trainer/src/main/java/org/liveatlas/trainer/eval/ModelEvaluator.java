@@ -1,0 +1,85 @@
+package org.liveatlas.trainer.eval;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.liveatlas.core.annotate.CellVote;
+import org.liveatlas.core.model.ModelFolder;
+import org.liveatlas.trainer.data.LabelledCells;
+import org.liveatlas.trainer.ontology.CellOntology;
+
+/**
+ * Leave-studies-out evaluation: the training cells are the labelled reference, held-out studies are
+ * queries annotated through the core's search and k-nearest vote; plus reconstruction error, the
+ * ontology-aware silhouette, the calibrated unknown threshold, and the PCA + kNN baseline on the same
+ * split.
+ *
+ * @param ontology for the silhouette
+ * @param k voting neighbours (SCimilarity's 50)
+ * @param unknownQuantile see {@link UnknownThreshold}
+ * @param silhouetteCells held-out cells sampled for the quadratic silhouette
+ * @param threads search and encoder threads
+ */
+public record ModelEvaluator(CellOntology ontology, int k, double unknownQuantile, int silhouetteCells, int threads) {
+
+    /** k = 50, 95th percentile threshold, silhouette on up to 2,000 cells. */
+    public static ModelEvaluator defaults(CellOntology ontology, int threads) {
+        return new ModelEvaluator(ontology, 50, UnknownThreshold.DEFAULT_QUANTILE, 2000, threads);
+    }
+
+    /** Scores {@code model} with {@code reference} (training cells) against {@code heldOut}. */
+    public Evaluation evaluate(ModelFolder model, LabelledCells reference, LabelledCells heldOut) {
+        float[][] ref = Embeddings.embed(model, reference, threads);
+        float[][] query = Embeddings.embed(model, heldOut, threads);
+        List<String> refLabels = ClassificationReport.labels(reference.labelNames(), reference.labels());
+        List<String> truth = ClassificationReport.labels(heldOut.labelNames(), heldOut.labels());
+        List<CellVote> votes = Annotation.vote(ref, refLabels, query, k, threads);
+        List<String> predicted = votes.stream().map(CellVote::votedLabel).toList();
+        double[] minDist = votes.stream().mapToDouble(CellVote::minDist).toArray();
+        Set<String> known = new HashSet<>(refLabels);
+        double[] knownMin = java.util.stream.IntStream.range(0, truth.size())
+                .filter(i -> known.contains(truth.get(i)))
+                .mapToDouble(i -> minDist[i])
+                .toArray();
+        double threshold = knownMin.length == 0 ? Double.NaN : UnknownThreshold.calibrate(knownMin, unknownQuantile);
+        ClassificationReport report = ClassificationReport.of(truth, predicted, minDist, known, threshold);
+        double nmse = model.decoder().isPresent() ? Embeddings.nmse(model, heldOut, query) : Double.NaN;
+        int[] sample = sample(heldOut.cells(), silhouetteCells, 17);
+        float[][] sEmb = new float[sample.length][];
+        List<String> sTerms = new java.util.ArrayList<>();
+        for (int i = 0; i < sample.length; i++) {
+            sEmb[i] = query[sample[i]];
+            sTerms.add(heldOut.labelTerms().get(heldOut.label(sample[i])));
+        }
+        double asw = OntologySilhouette.of(sEmb, sTerms, ontology);
+        return new Evaluation(report, nmse, asw, threshold);
+    }
+
+    /** The PCA + kNN baseline on the same split (voted labels, no unknown call). */
+    public ClassificationReport pcaBaseline(LabelledCells reference, LabelledCells heldOut, int components) {
+        PcaBaseline pca = PcaBaseline.fit(reference, components, 0);
+        List<String> refLabels = ClassificationReport.labels(reference.labelNames(), reference.labels());
+        List<String> truth = ClassificationReport.labels(heldOut.labelNames(), heldOut.labels());
+        List<String> predicted = PcaBaseline.knnVote(pca.project(reference), refLabels, pca.project(heldOut), k);
+        double[] none = new double[truth.size()];
+        return ClassificationReport.of(truth, predicted, none, new HashSet<>(refLabels), Double.NaN);
+    }
+
+    private static int[] sample(int n, int max, long seed) {
+        if (n <= max) {
+            return java.util.stream.IntStream.range(0, n).toArray();
+        }
+        int[] all = java.util.stream.IntStream.range(0, n).toArray();
+        Random r = new Random(seed);
+        for (int i = 0; i < max; i++) {
+            int j = i + r.nextInt(n - i);
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        int[] out = java.util.Arrays.copyOf(all, max);
+        java.util.Arrays.sort(out);
+        return out;
+    }
+}

@@ -1,0 +1,156 @@
+package org.liveatlas.trainer.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.minio.PutObjectArgs;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.liveatlas.core.model.Manifest;
+import org.liveatlas.core.model.ModelStatus;
+import org.liveatlas.core.synth.H5adWriter;
+import org.liveatlas.core.synth.SynthConfig;
+import org.liveatlas.core.synth.SyntheticStudy;
+import org.liveatlas.core.synth.SyntheticStudyGenerator;
+import org.liveatlas.infra.testing.AtlasStackExtension;
+import org.liveatlas.infra.testing.TestStack;
+import org.liveatlas.schemas.Json;
+import org.liveatlas.schemas.events.ModelPublished;
+import org.liveatlas.schemas.study.ObsColumns;
+import org.liveatlas.schemas.study.StudyMetadata;
+import org.liveatlas.schemas.study.Visibility;
+import org.liveatlas.trainer.TrainerMain;
+import org.liveatlas.trainer.TrainerSettings;
+import org.liveatlas.trainer.TrainingRun;
+
+/**
+ * The registry and the gate against the real object store and Kafka: a first training is published,
+ * a deliberately worse one (a single optimisation step) is kept as rejected and the first stays
+ * current, with exactly one ModelPublished event.
+ */
+@ExtendWith(AtlasStackExtension.class)
+class PublishGateIT {
+
+    @Test
+    void worseModelIsRejectedAndTheCurrentStaysPublished(TestStack stack, @TempDir Path tmp) throws Exception {
+        String bucket = stack.createBucket("trainer");
+        String models = stack.createTopic("models", 1, true);
+        SynthConfig cfg = SynthConfig.defaults(5, 3, 200, 300).withBatchSd(1.0);
+        for (SyntheticStudy s : new SyntheticStudyGenerator(cfg).studies()) {
+            Path f = tmp.resolve(s.studyId() + ".h5ad");
+            H5adWriter.write(f, s);
+            put(stack, bucket, "deposits/" + s.studyId() + "/" + s.studyId() + ".h5ad", Files.readAllBytes(f));
+            StudyMetadata meta = new StudyMetadata(
+                    1,
+                    s.studyId(),
+                    "synthetic " + s.studyId(),
+                    null,
+                    "Homo sapiens",
+                    "blood",
+                    null,
+                    null,
+                    new ObsColumns(
+                            SyntheticStudy.DONOR, null, SyntheticStudy.CELL_TYPE, SyntheticStudy.CELL_TYPE_ONTOLOGY_ID),
+                    true,
+                    Visibility.PUBLIC,
+                    null);
+            put(
+                    stack,
+                    bucket,
+                    "deposits/" + s.studyId() + "/study.json",
+                    Json.write(meta).getBytes(StandardCharsets.UTF_8));
+        }
+        Map<String, String> props = new HashMap<>();
+        props.put("atlas.kafka.bootstrap", stack.kafkaBootstrap());
+        props.put("atlas.s3.endpoint", stack.s3Endpoint());
+        props.put("atlas.s3.access-key", stack.s3AccessKey());
+        props.put("atlas.s3.secret-key", stack.s3SecretKey());
+        props.put("atlas.s3.bucket", bucket);
+        props.put("atlas.trainer.work-dir", tmp.resolve("work").toString());
+        props.put("atlas.trainer.qc", "permissive");
+        props.put("atlas.trainer.min-shared-genes", "0");
+        props.put("atlas.trainer.hidden", "64,32");
+        props.put("atlas.trainer.latent", "16");
+        props.put("atlas.trainer.epochs", "10");
+        props.put("atlas.trainer.batch-size", "200");
+        props.put("atlas.trainer.batches-per-epoch", "4");
+        props.put("atlas.trainer.triplet-weight", "0.5");
+        props.put("atlas.trainer.threads", "1");
+        props.put("atlas.trainer.gate-tolerance", "0.01");
+        TrainerSettings settings = TrainerSettings.from(props, Map.of()).withTopics(models, "unused-status");
+        ModelRegistry registry = new ModelRegistry(stack.s3(), bucket);
+
+        TrainingRun.Outcome first = TrainerMain.trainOnce(settings, settings.training(), List.of(), System.out);
+        assertThat(first.verdict().accepted()).isTrue();
+        assertThat(registry.current())
+                .map(Manifest::version)
+                .contains(first.manifest().version());
+
+        Thread.sleep(1100); // versions are named by the second
+        TrainingRun.Outcome worse = TrainerMain.trainOnce(
+                settings, settings.training().withEpochs(1).withBatches(200, 1), List.of(), System.out);
+        assertThat(worse.verdict().accepted()).as(worse.verdict().reason()).isFalse();
+        assertThat(worse.current()).isPresent();
+        assertThat(registry.manifest(worse.manifest().version()))
+                .map(Manifest::status)
+                .contains(ModelStatus.REJECTED);
+        assertThat(registry.manifest(worse.manifest().version()).orElseThrow().metrics())
+                .containsKeys("knn_accuracy", "knn_macro_f1", "current_knn_accuracy");
+        assertThat(registry.current())
+                .map(Manifest::version)
+                .contains(first.manifest().version());
+        assertThat(registry.list()).hasSize(2);
+
+        List<ModelPublished> events = readAll(stack, models);
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).modelVersion()).isEqualTo(first.manifest().version());
+        assertThat(events.get(0).location())
+                .isEqualTo("models/" + first.manifest().version() + "/");
+        assertThat(events.get(0).unknownThreshold()).isEqualTo(first.manifest().unknownThreshold());
+    }
+
+    private static void put(TestStack stack, String bucket, String key, byte[] bytes) throws Exception {
+        stack.s3()
+                .putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                                new ByteArrayInputStream(bytes), bytes.length, -1)
+                        .build());
+    }
+
+    private static List<ModelPublished> readAll(TestStack stack, String topic) throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, stack.unique("reader"));
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<ModelPublished> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                    out.add(Json.mapper().readValue(r.value(), ModelPublished.class));
+                }
+                if (!out.isEmpty()
+                        && System.nanoTime() > deadline - Duration.ofSeconds(10).toNanos()) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+}
