@@ -16,7 +16,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Predicate;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,12 +27,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.liveatlas.core.encoder.ScimilarityEncoder;
-import org.liveatlas.core.model.Architecture;
 import org.liveatlas.core.model.Manifest;
 import org.liveatlas.core.model.ModelFolder;
 import org.liveatlas.core.model.ModelStatus;
-import org.liveatlas.core.model.StateDict;
-import org.liveatlas.core.model.Tensor;
+import org.liveatlas.core.model.RandomModels;
 import org.liveatlas.core.prep.PreparedChunk;
 import org.liveatlas.core.prep.PreparedStudy;
 import org.liveatlas.core.prep.StudyPreprocessor;
@@ -55,37 +52,7 @@ public final class PipelineFixtures {
     /** Writes a registry-format model of random weights over {@code genes} into {@code dir}. */
     public static Path randomModel(
             Path dir, String version, List<String> genes, List<Integer> hidden, int latent, long seed) {
-        Architecture arch = new Architecture(genes.size(), hidden, latent);
-        Random rnd = new Random(seed);
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, List<Integer>> e : arch.encoderShapes().entrySet()) {
-            String name = e.getKey();
-            int[] shape = e.getValue().stream().mapToInt(Integer::intValue).toArray();
-            if (name.endsWith("num_batches_tracked")) {
-                tensors.put(name, Tensor.ofLongs(shape, new long[] {0}));
-                continue;
-            }
-            int n = 1;
-            for (int s : shape) {
-                n *= s;
-            }
-            float[] data = new float[n];
-            for (int i = 0; i < n; i++) {
-                if (name.endsWith("running_var")) {
-                    data[i] = 0.5f + rnd.nextFloat();
-                } else if (name.endsWith("running_mean")) {
-                    data[i] = (float) (0.1 * rnd.nextGaussian());
-                } else if (shape.length == 1 && shape[0] == 1) {
-                    data[i] = 0.25f; // PReLU
-                } else if (shape.length == 2) {
-                    data[i] = (float) (rnd.nextGaussian() / Math.sqrt(shape[1]));
-                } else {
-                    data[i] = (float) (0.1 * rnd.nextGaussian()) + (name.matches(".*\\.[0-9]+\\.weight") ? 1f : 0f);
-                }
-            }
-            tensors.put(name, Tensor.ofFloats(shape, data));
-        }
-        ModelFolder folder = ModelFolder.of(genes, new StateDict(tensors), null, Map.of(), null);
+        ModelFolder folder = RandomModels.folder(genes, hidden, latent, seed);
         folder.save(
                 dir,
                 new Manifest(

@@ -10,6 +10,14 @@ import org.liveatlas.infra.stack.StackKey;
 public final class FreePorts {
     private FreePorts() {}
 
+    /**
+     * The stack's default configuration with every port free, the given data folder and test
+     * timeouts, for tests that start their own servers through {@code AtlasStack}.
+     */
+    public static StackConfig config(Path dataDir) {
+        return SharedStack.freePortConfig(dataDir);
+    }
+
     /** {@code --data-dir DIR -D key=value ...} with every port free and short timeouts. */
     public static List<String> launcherArgs(Path dataDir) {
         StackConfig c = SharedStack.freePortConfig(dataDir);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,19 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.liveatlas.core.synth.SyntheticStudy;
 import org.liveatlas.infra.stack.AtlasStack;
 import org.liveatlas.infra.stack.ServiceName;
 import org.liveatlas.infra.stack.StackConfig;
 import org.liveatlas.infra.stack.StackKey;
+import org.liveatlas.infra.testing.FreePorts;
 import org.liveatlas.query.security.ApiKeys;
 import org.liveatlas.schemas.index.IndexMappings;
 import org.liveatlas.schemas.index.KnnSettings;
@@ -212,32 +209,8 @@ public final class AtlasTestResource implements QuarkusTestResourceLifecycleMana
         return stackConfig(dataDir).with(Map.of(StackKey.OPENSEARCH_HEAP, "1g"));
     }
 
-    /** The stack's default configuration on free ports with the given data folder (as the infra test kit does). */
+    /** The stack's default configuration on free ports with the given data folder (the infra test kit's). */
     static StackConfig stackConfig(Path dataDir) {
-        Map<StackKey, String> m = new EnumMap<>(StackKey.class);
-        m.put(StackKey.DATA_DIR, dataDir.toString());
-        Set<Integer> taken = new HashSet<>();
-        for (StackKey k : StackKey.values()) {
-            if (k.key().endsWith("port")) {
-                m.put(k, Integer.toString(freePort(taken)));
-            }
-        }
-        m.put(StackKey.START_TIMEOUT, "240");
-        m.put(StackKey.STOP_TIMEOUT, "20");
-        m.put(StackKey.OPENSEARCH_HEAP, "512m");
-        return StackConfig.defaults().with(m);
-    }
-
-    private static int freePort(Set<Integer> taken) {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                if (taken.add(s.getLocalPort())) {
-                    return s.getLocalPort();
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot find a free port: " + e.getMessage(), e);
-            }
-        }
-        throw new IllegalStateException("cannot find a free port");
+        return FreePorts.config(dataDir);
     }
 }
