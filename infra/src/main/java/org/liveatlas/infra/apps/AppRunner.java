@@ -88,7 +88,9 @@ public final class AppRunner {
 
     /** Runs a command-line tool of an app in the foreground, sharing this terminal; returns its exit code. */
     public int runInForeground(PlatformApp app, String mainClass, List<String> args) {
-        ProcessBuilder pb = new ProcessBuilder(command(app, mainClass, List.of("-Xmx1g"), args)).inheritIO();
+        ProcessBuilder pb = new ProcessBuilder(command(
+                        app, mainClass, List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), args))
+                .inheritIO();
         pb.environment().putAll(environment());
         try {
             Process p = pb.start();

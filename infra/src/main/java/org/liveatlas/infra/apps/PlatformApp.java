@@ -6,7 +6,8 @@ package org.liveatlas.infra.apps;
  * itself, so apps stay independent of each other and of the launcher.
  */
 public enum PlatformApp {
-    INGEST("ingest", "liveatlas-ingest");
+    INGEST("ingest", "liveatlas-ingest"),
+    TRAINER("trainer", "liveatlas-trainer");
 
     private final String module;
     private final String artifactId;

@@ -78,7 +78,14 @@ public final class AtlasMain implements Callable<Integer> {
             "Upload a study (.h5ad, 10x folder or .h5) with its study.json and follow its status."
         },
         {"INGEST", "org.liveatlas.ingest.cli.IngestCli", "studies", "List deposits and their latest status."},
-        {"INGEST", "org.liveatlas.ingest.cli.IngestCli", "withdraw", "Withdraw a study: its cells leave the atlas."}
+        {"INGEST", "org.liveatlas.ingest.cli.IngestCli", "withdraw", "Withdraw a study: its cells leave the atlas."},
+        {
+            "TRAINER",
+            "org.liveatlas.trainer.TrainerMain",
+            "train",
+            "Train a model on the labelled deposits now ([--studies A,B] [--epochs N] [--held-out C]); published only"
+                    + " if the gate accepts it."
+        }
     };
 
     public static void main(String[] args) {
