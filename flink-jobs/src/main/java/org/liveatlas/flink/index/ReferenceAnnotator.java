@@ -156,52 +156,49 @@ public final class ReferenceAnnotator {
     }
 
     private JsonNode search(String index, String path, String body) throws IOException, InterruptedException {
-        for (int attempt = 0; ; attempt++) {
-            String failure;
-            try {
-                OpenSearchHttp.Answer a = http.send("POST", path, body);
-                if (a.ok()) {
-                    return a.body();
-                }
-                if (!RetryPolicy.isTransientStatus(a.status())) {
-                    throw new OpenSearchRequestException(
-                            "read reference cells of " + index,
-                            a.status(),
-                            a.body().toString());
-                }
-                failure = "HTTP " + a.status();
-            } catch (IOException e) {
-                failure = e.toString();
-            }
-            if (attempt >= retry.maxRetries()) {
-                throw new TransientException("reading reference cells of " + index + " at " + http.url()
-                        + " still failing after " + retry.maxRetries() + " retries (" + failure + ")");
-            }
-            Thread.sleep(retry.backoff(attempt + 1).toMillis());
-        }
+        return withRetries(
+                () -> http.send("POST", path, body),
+                "read reference cells of " + index,
+                "reading reference cells of " + index);
     }
 
     private JsonNode search(String index, String body) throws IOException, InterruptedException {
+        return withRetries(
+                () -> http.sendNdjson("POST", "/_msearch", body),
+                "search reference cells in " + index,
+                "reference search in " + index);
+    }
+
+    /** One request to OpenSearch. */
+    @FunctionalInterface
+    private interface Request {
+        OpenSearchHttp.Answer send() throws IOException, InterruptedException;
+    }
+
+    /**
+     * Sends {@code request}, retrying transient failures (connection errors, 429, 5xx) with the
+     * configured backoff; any other status fails at once.
+     */
+    private JsonNode withRetries(Request request, String action, String transientAction)
+            throws IOException, InterruptedException {
         for (int attempt = 0; ; attempt++) {
             String failure;
             try {
-                OpenSearchHttp.Answer a = http.sendNdjson("POST", "/_msearch", body);
+                OpenSearchHttp.Answer a = request.send();
                 if (a.ok()) {
                     return a.body();
                 }
                 if (!RetryPolicy.isTransientStatus(a.status())) {
                     throw new OpenSearchRequestException(
-                            "search reference cells in " + index,
-                            a.status(),
-                            a.body().toString());
+                            action, a.status(), a.body().toString());
                 }
                 failure = "HTTP " + a.status();
             } catch (IOException e) {
                 failure = e.toString();
             }
             if (attempt >= retry.maxRetries()) {
-                throw new TransientException("reference search in " + index + " at " + http.url()
-                        + " still failing after " + retry.maxRetries() + " retries (" + failure + ")");
+                throw new TransientException(transientAction + " at " + http.url() + " still failing after "
+                        + retry.maxRetries() + " retries (" + failure + ")");
             }
             Thread.sleep(retry.backoff(attempt + 1).toMillis());
         }
