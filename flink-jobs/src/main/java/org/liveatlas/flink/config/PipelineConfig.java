@@ -54,7 +54,8 @@ public record PipelineConfig(
         int parallelism,
         FlinkMode flinkMode,
         String flinkRestUrl,
-        String jobJar)
+        String jobJar,
+        Duration reindexRetain)
         implements Serializable {
 
     public PipelineConfig {
@@ -99,6 +100,11 @@ public record PipelineConfig(
         positive(parallelism, PipelineOptions.PARALLELISM.key());
         Objects.requireNonNull(flinkMode, PipelineOptions.FLINK_MODE.key());
         requireText(flinkRestUrl, PipelineOptions.FLINK_REST_URL.key());
+        Objects.requireNonNull(reindexRetain, PipelineOptions.REINDEX_RETAIN.key());
+        if (reindexRetain.isNegative()) {
+            throw new IllegalArgumentException(
+                    PipelineOptions.REINDEX_RETAIN.key() + " must not be negative, got " + reindexRetain);
+        }
     }
 
     /** Reads and validates every option from {@code conf}, secrets from {@code env} when not configured. */
@@ -143,7 +149,8 @@ public record PipelineConfig(
                 conf.get(PipelineOptions.PARALLELISM),
                 parseEnum(FlinkMode.class, conf.get(PipelineOptions.FLINK_MODE), PipelineOptions.FLINK_MODE.key()),
                 conf.get(PipelineOptions.FLINK_REST_URL),
-                conf.getOptional(PipelineOptions.JOB_JAR).orElse(null));
+                conf.getOptional(PipelineOptions.JOB_JAR).orElse(null),
+                parseDuration(conf.get(PipelineOptions.REINDEX_RETAIN), PipelineOptions.REINDEX_RETAIN.key()));
     }
 
     /** Parses {@code --key value} arguments (keys from {@link PipelineOptions}) into a Flink configuration. */
@@ -207,6 +214,15 @@ public record PipelineConfig(
                     key + " '" + value + "' is not one of "
                             + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT),
                     e);
+        }
+    }
+
+    private static Duration parseDuration(String value, String key) {
+        try {
+            return Duration.parse(value.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    key + " '" + value + "' is not an ISO-8601 duration; write e.g. PT24H, P7D or PT30S", e);
         }
     }
 

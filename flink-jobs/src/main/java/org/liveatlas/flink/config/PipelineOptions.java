@@ -167,6 +167,12 @@ public final class PipelineOptions {
             .noDefaultValue()
             .withDescription("The shaded job jar to ship (default: the jar this class was loaded from).");
 
+    public static final ConfigOption<String> REINDEX_RETAIN = ConfigOptions.key("atlas.reindex.retain")
+            .stringType()
+            .defaultValue("PT24H")
+            .withDescription("How long the cells index the alias left at a re-index is kept for rollback before it is"
+                    + " deleted (ISO-8601 duration, e.g. PT24H, P7D, PT30S).");
+
     private PipelineOptions() {}
 
     /** Every option, for help output and documentation. */
@@ -207,6 +213,7 @@ public final class PipelineOptions {
                 PARALLELISM,
                 FLINK_MODE,
                 FLINK_REST_URL,
-                JOB_JAR);
+                JOB_JAR,
+                REINDEX_RETAIN);
     }
 }

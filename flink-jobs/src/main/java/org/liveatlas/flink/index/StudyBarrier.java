@@ -1,6 +1,8 @@
 package org.liveatlas.flink.index;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.liveatlas.core.qc.QcReport;
 import org.liveatlas.schemas.study.StudyMetadata;
@@ -10,7 +12,8 @@ import org.liveatlas.schemas.study.StudyMetadata;
  * before it is acknowledged. Serialised as JSON inside a {@link org.liveatlas.flink.opensearch.BulkAction}.
  *
  * @param outcome what happened to the study version
- * @param index the cells index its documents went to (null for a withdrawal: every cells index)
+ * @param index the cells index its documents went to and counted in (null for a withdrawal: every cells index)
+ * @param alsoIndexes the indexes being built by a re-index that the version was also written to (dual write)
  * @param qc the QC report (indexed studies only)
  * @param study the deposit's metadata (null for a withdrawal)
  * @param reason why (quarantined, withdrawn), else null
@@ -28,7 +31,8 @@ public record StudyBarrier(
         QcReport qc,
         StudyMetadata study,
         Instant depositedAt,
-        String reason) {
+        String reason,
+        List<String> alsoIndexes) {
 
     /** What a barrier concludes. */
     public enum Outcome {
@@ -40,6 +44,17 @@ public record StudyBarrier(
     public StudyBarrier {
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(studyId, "studyId");
+        alsoIndexes = alsoIndexes == null ? List.of() : List.copyOf(alsoIndexes);
+    }
+
+    /** Every index the version was written to: {@code index} first, then {@code alsoIndexes}. */
+    public List<String> writtenIndexes() {
+        List<String> all = new ArrayList<>();
+        if (index != null) {
+            all.add(index);
+        }
+        all.addAll(alsoIndexes);
+        return all;
     }
 
     /** The group under which the sink counts this study version's acknowledged documents. */

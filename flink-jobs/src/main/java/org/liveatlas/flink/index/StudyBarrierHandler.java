@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,8 +50,11 @@ public final class StudyBarrierHandler implements BarrierHandler {
         StudyStatus status;
         switch (b.outcome()) {
             case INDEXED -> {
-                deleteCells(indexes, b.index(), b.studyId(), b.depositVersion(), false);
-                indexes.refresh(b.index());
+                for (String index : b.writtenIndexes()) {
+                    deleteCells(indexes, index, b.studyId(), b.depositVersion(), false);
+                    indexes.refresh(index);
+                }
+                requireLive(indexes, b);
                 CellCounts counts =
                         new CellCounts(b.cellsTotal(), b.cellsRead(), b.cellsKept(), b.cellsEmbedded(), acknowledged);
                 status = new StudyStatus(
@@ -65,10 +69,13 @@ public final class StudyBarrierHandler implements BarrierHandler {
                         counts,
                         null);
                 putStudy(http, indexes, b, status, counts);
+                // checked again after the studies document says indexed: a swap after this check sees the
+                // study listed and, finding it missing from the new index, refuses to move the alias
+                requireLive(indexes, b);
             }
             case QUARANTINED -> {
-                if (b.index() != null) {
-                    deleteCells(indexes, b.index(), b.studyId(), b.depositVersion(), true);
+                for (String index : b.writtenIndexes()) {
+                    deleteCells(indexes, index, b.studyId(), b.depositVersion(), true);
                 }
                 status = StudyStatus.quarantined(b.studyId(), b.depositVersion(), b.reason(), Instant.now());
                 putStudy(http, indexes, b, status, null);
@@ -89,6 +96,22 @@ public final class StudyBarrierHandler implements BarrierHandler {
             default -> throw new IllegalStateException("unhandled outcome " + b.outcome());
         }
         publish(b.studyId(), Json.write(status));
+    }
+
+    /**
+     * A study version is only declared indexed if the index queries use holds it. When a re-index moved the
+     * alias while this version was written elsewhere (it started before the rebuild was marked), the task fails
+     * transiently: the job restarts from its last checkpoint, which precedes this deposit, and indexes it again,
+     * now into the live index.
+     */
+    private static void requireLive(IndexManager indexes, StudyBarrier b) throws IOException {
+        List<String> live = indexes.aliasTargets();
+        if (!live.isEmpty() && b.writtenIndexes().stream().noneMatch(live::contains)) {
+            throw new TransientException("study " + b.studyId() + " version " + b.depositVersion()
+                    + " was written to " + b.writtenIndexes() + " but the alias " + indexes.cellsAlias()
+                    + " moved to " + live + " meanwhile (a re-index swapped it); the job restarts from its last"
+                    + " checkpoint and indexes the study into the live index");
+        }
     }
 
     /** Deletes the study's cells: of {@code version} only ({@code onlyThatVersion}), or of every other version. */

@@ -32,6 +32,10 @@ public final class StudyEmbedding {
 
     private StudyEmbedding() {}
 
+    /**
+     * Embeds {@code input} with {@code model} into upserts for {@code index}; {@code group} (nullable) is what
+     * the sink counts their acknowledgements under.
+     */
     public static Result run(
             LoadedModel model,
             ReferenceAnnotator annotator,
@@ -39,10 +43,10 @@ public final class StudyEmbedding {
             StudyMetadata study,
             String depositVersion,
             Path input,
+            String group,
             Consumer<BulkAction> out,
             Progress progress)
             throws IOException, InterruptedException {
-        String group = StudyBarrier.group(study.studyId(), depositVersion);
         long embedded = 0;
         long embedNanos = 0;
         long annotateNanos = 0;

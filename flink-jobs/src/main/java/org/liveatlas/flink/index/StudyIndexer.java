@@ -6,8 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -52,8 +56,11 @@ import org.slf4j.LoggerFactory;
  * removes the study. Poison studies (unreadable, bad counts, too few shared genes) are quarantined: a
  * dead letter on the side and a barrier that removes any of this version's documents; the job goes on.
  *
- * <p>The current model is broadcast from {@code atlas.models}; until one is published the configured
- * model folder is used. Each task loads one model once and swaps it when a newer one is published.
+ * <p>Where a deposit goes is read from the aliases for each deposit: the index behind {@code cells} (embedded
+ * with the model named in that index's {@code _meta}) and every index a re-index is building (behind {@code
+ * building-cells}, each with its own model: the dual write of a blue/green rebuild). A published model takes
+ * over when ReindexJob swaps the alias, not before; the broadcast of {@code atlas.models} (else the configured
+ * model folder) only decides the model of the very first index. Each task loads each model it needs once.
  */
 public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, DepositEvent, KeyedJson, BulkAction> {
     private static final long serialVersionUID = 1L;
@@ -73,7 +80,9 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
     static final String STAGE = "flink.index-study";
 
     private final PipelineConfig config;
-    private transient LoadedModel model;
+    private transient Map<String, LoadedModel> models;
+    private transient Map<String, String> indexVersions;
+    private transient String configuredVersion;
     private transient ObjectStore store;
     private transient OpenSearchHttp http;
     private transient IndexManager indexes;
@@ -92,9 +101,13 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
         annotator = new ReferenceAnnotator(
                 http, config.voteK(), config.annotateBatch(), config.annotateExactMax(), config.retryPolicy());
         ensured = new HashSet<>();
+        models = new HashMap<>();
+        indexVersions = new HashMap<>();
         if (config.modelDir() != null) {
-            model = LoadedModel.load(Path.of(config.modelDir()), null, config);
-            LOG.info("loaded configured {}", model);
+            LoadedModel configured = LoadedModel.load(Path.of(config.modelDir()), null, config);
+            configuredVersion = configured.version();
+            models.put(configuredVersion, configured);
+            LOG.info("loaded configured {}", configured);
         }
     }
 
@@ -166,23 +179,38 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
                 null,
                 null,
                 null,
-                w.reason());
+                w.reason(),
+                null);
         out.collect(BulkAction.barrier(Json.write(b), null));
     }
 
+    /** A cells index to write a deposit into, with the model that embeds for it. */
+    private record Target(String index, LoadedModel model) {}
+
     private void index(StudyDeposited d, DepositEvent event, ReadOnlyContext ctx, Collector<BulkAction> out)
             throws Exception {
-        LoadedModel m = currentModel(ctx);
-        String index = ensureIndexes(m);
+        List<Target> targets = targets(ctx);
+        Target primary = targets.get(0);
+        LoadedModel m = primary.model();
+        String index = primary.index();
         String group = StudyBarrier.group(d.studyId(), d.depositVersion());
         ctx.output(STATUS, status(d, m.version(), new CellCounts(null, 0, 0, 0, 0)));
         Path dir = Path.of(config.workDir()).resolve("liveatlas-" + d.studyId() + "-" + UUID.randomUUID());
         long embedded = 0;
+        List<String> also = new ArrayList<>();
         try {
             Path input = download(d, dir);
             long[] embeddedSoFar = {0};
             StudyEmbedding.Result r = StudyEmbedding.run(
-                    m, annotator, index, d.study(), d.depositVersion(), input, out::collect, (total, soFar, n) -> {
+                    m,
+                    annotator,
+                    index,
+                    d.study(),
+                    d.depositVersion(),
+                    input,
+                    group,
+                    out::collect,
+                    (total, soFar, n) -> {
                         embeddedSoFar[0] = n;
                         ctx.output(
                                 STATUS,
@@ -192,8 +220,40 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
                                         new CellCounts(total, soFar.cellsRead(), soFar.cellsKept(), n, 0)));
                     });
             embedded = r.embedded();
+            // dual write: every index a re-index is building gets this version too, embedded with its own model;
+            // the targets are read again at the end, so an index marked while this study ran is not missed
+            Set<String> done = new HashSet<>(List.of(index));
+            for (List<Target> pending = missing(targets, done);
+                    !pending.isEmpty();
+                    pending = missing(targets(ctx), done)) {
+                for (Target t : pending) {
+                    done.add(t.index());
+                    try {
+                        StudyEmbedding.run(
+                                t.model(),
+                                annotator,
+                                t.index(),
+                                d.study(),
+                                d.depositVersion(),
+                                input,
+                                null,
+                                out::collect,
+                                (total, soFar, n) -> {});
+                        also.add(t.index());
+                    } catch (PoisonInputException e) {
+                        // the live model took it: the re-index reports (and stops at) a study its model rejects
+                        LOG.warn(
+                                "study {} version {} cannot be embedded with {} for {} being built: {}",
+                                d.studyId(),
+                                d.depositVersion(),
+                                t.model(),
+                                t.index(),
+                                e.getMessage());
+                    }
+                }
+            }
             QcReport qc = r.qc();
-            StudyBarrier done = new StudyBarrier(
+            StudyBarrier done2 = new StudyBarrier(
                     StudyBarrier.Outcome.INDEXED,
                     d.studyId(),
                     d.depositVersion(),
@@ -206,8 +266,9 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
                     qc,
                     d.study(),
                     d.depositedAt(),
-                    null);
-            out.collect(BulkAction.barrier(Json.write(done), group));
+                    null,
+                    also);
+            out.collect(BulkAction.barrier(Json.write(done2), group));
         } catch (PoisonInputException e) {
             LOG.warn("quarantining study {} version {}: {}", d.studyId(), d.depositVersion(), e.getMessage());
             deadLetter(ctx, event, d.studyId(), d.depositVersion(), e.getMessage(), m.version());
@@ -224,11 +285,123 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
                     null,
                     d.study(),
                     d.depositedAt(),
-                    e.getMessage());
+                    e.getMessage(),
+                    targets.stream()
+                            .map(Target::index)
+                            .filter(i -> !i.equals(index))
+                            .toList());
             out.collect(BulkAction.barrier(Json.write(q), group));
         } finally {
             deleteRecursively(dir);
         }
+    }
+
+    private static List<Target> missing(List<Target> targets, Set<String> done) {
+        return targets.stream().filter(t -> !done.contains(t.index())).toList();
+    }
+
+    /**
+     * Where a deposit goes now: the index behind the cells alias (first), then every index marked as being
+     * built. Read from OpenSearch for each deposit, so that the state lives in the aliases and survives any
+     * restart. Before the first study there is no alias: the latest published model (else the configured one)
+     * creates its index and the alias.
+     */
+    private List<Target> targets(ReadOnlyContext ctx) throws Exception {
+        List<String> live = indexes.aliasTargets();
+        if (live.isEmpty()) {
+            LoadedModel first = bootstrapModel(ctx);
+            String index = ensureIndexes(first);
+            indexes.initAlias(index);
+            live = indexes.aliasTargets();
+        }
+        if (ensured.add(indexes.studiesIndex())) {
+            indexes.ensureStudiesIndex();
+        }
+        List<String> names = new ArrayList<>(live.subList(0, 1));
+        for (String b : indexes.buildingTargets()) {
+            if (!names.contains(b)) {
+                names.add(b);
+            }
+        }
+        List<Target> out = new ArrayList<>();
+        for (String name : names) {
+            out.add(new Target(name, modelFor(name, ctx)));
+        }
+        // models of indexes no longer written to are released
+        Set<String> used = new HashSet<>();
+        out.forEach(t -> used.add(t.model().version()));
+        models.entrySet().removeIf(e -> {
+            if (!used.contains(e.getKey())) {
+                e.getValue().close();
+                return true;
+            }
+            return false;
+        });
+        return out;
+    }
+
+    /** The model that embeds for {@code index}: the version in its {@code _meta}, loaded once per task. */
+    private LoadedModel modelFor(String index, ReadOnlyContext ctx) throws Exception {
+        String version = indexVersions.get(index);
+        if (version == null) {
+            version = indexes.modelVersionOf(index);
+            if (version == null) {
+                version = versionByIndexName(index, ctx);
+            }
+            indexVersions.put(index, version);
+        }
+        LoadedModel m = models.get(version);
+        if (m == null) {
+            if (config.modelDir() != null && version.equals(configuredVersion)) {
+                m = LoadedModel.load(Path.of(config.modelDir()), null, config);
+            } else {
+                Path dir = fetchModel(store, Path.of(config.workDir()), version);
+                m = LoadedModel.load(dir, version, config);
+            }
+            models.put(version, m);
+            LOG.info("loaded {} for {}", m, index);
+        }
+        return m;
+    }
+
+    /** For an index created without {@code _meta}: the configured or published model whose name it bears. */
+    private String versionByIndexName(String index, ReadOnlyContext ctx) throws Exception {
+        if (configuredVersion != null && indexes.cellsIndex(configuredVersion).equals(index)) {
+            return configuredVersion;
+        }
+        String json = ctx.getBroadcastState(MODELS).get(CURRENT);
+        if (json != null) {
+            String v = Json.mapper().readValue(json, ModelPublished.class).modelVersion();
+            if (indexes.cellsIndex(v).equals(index)) {
+                return v;
+            }
+        }
+        throw new AtlasException("cells index " + index + " carries no model version in its _meta and matches"
+                + " neither the configured model nor the latest published one; re-create it with this version of"
+                + " the pipeline or point the alias " + indexes.cellsAlias() + " at an index it created");
+    }
+
+    /** The model of the very first index: the latest published one, else the configured folder. */
+    private LoadedModel bootstrapModel(ReadOnlyContext ctx) throws Exception {
+        ReadOnlyBroadcastState<String, String> state = ctx.getBroadcastState(MODELS);
+        String json = state.get(CURRENT);
+        String version;
+        if (json != null) {
+            version = Json.mapper().readValue(json, ModelPublished.class).modelVersion();
+        } else if (configuredVersion != null) {
+            version = configuredVersion;
+        } else {
+            throw new AtlasException("no model to embed with: no ModelPublished on " + config.modelsTopic()
+                    + " and no --atlas.model.dir; publish a model or configure a model folder");
+        }
+        LoadedModel m = models.get(version);
+        if (m == null) {
+            m = version.equals(configuredVersion) && json == null
+                    ? LoadedModel.load(Path.of(config.modelDir()), null, config)
+                    : LoadedModel.load(fetchModel(store, Path.of(config.workDir()), version), version, config);
+            models.put(version, m);
+        }
+        return m;
     }
 
     private KeyedJson status(StudyDeposited d, String modelVersion, CellCounts progress) {
@@ -260,29 +433,6 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
         ctx.output(DEAD_LETTERS, new KeyedJson(studyId != null ? studyId : e.key(), Json.write(dl)));
     }
 
-    /** The model to embed with: the latest published one, else the configured folder. */
-    private LoadedModel currentModel(ReadOnlyContext ctx) throws Exception {
-        ReadOnlyBroadcastState<String, String> state = ctx.getBroadcastState(MODELS);
-        String json = state.get(CURRENT);
-        if (json != null) {
-            ModelPublished p = Json.mapper().readValue(json, ModelPublished.class);
-            if (model == null || !model.version().equals(p.modelVersion())) {
-                Path dir = fetchModel(store, Path.of(config.workDir()), p.modelVersion());
-                LoadedModel next = LoadedModel.load(dir, p.modelVersion(), config);
-                if (model != null) {
-                    model.close();
-                }
-                model = next;
-                LOG.info("switched to published {}", model);
-            }
-        }
-        if (model == null) {
-            throw new AtlasException("no model to embed with: no ModelPublished on " + config.modelsTopic()
-                    + " and no --atlas.model.dir; publish a model or configure a model folder");
-        }
-        return model;
-    }
-
     /** Downloads {@code models/<version>/} once into the work folder (atomically renamed into place). */
     public static Path fetchModel(ObjectStore store, Path workDir, String version) throws IOException {
         Path dir = workDir.resolve("liveatlas-model-" + version);
@@ -303,7 +453,6 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
         if (ensured.add(index)) {
             indexes.ensureCellsIndex(m.version(), config.knn(m.latentDim()));
             indexes.ensureStudiesIndex();
-            indexes.initAlias(index);
         }
         return index;
     }
@@ -355,8 +504,8 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
 
     @Override
     public void close() {
-        if (model != null) {
-            model.close();
+        if (models != null) {
+            models.values().forEach(LoadedModel::close);
         }
         if (store != null) {
             store.close();

@@ -1,15 +1,22 @@
 package org.liveatlas.flink.opensearch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.liveatlas.schemas.Json;
 import org.liveatlas.schemas.index.IndexMappings;
 import org.liveatlas.schemas.index.KnnSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates and switches the indexes of the atlas: {@code <prefix>cells-<model version>} from the schemas'
@@ -19,6 +26,12 @@ import org.liveatlas.schemas.index.KnnSettings;
  * new one, never both or neither.
  */
 public final class IndexManager {
+    private static final Logger LOG = LoggerFactory.getLogger(IndexManager.class);
+    /** {@code _meta} key of a cells index: the model version its vectors come from. */
+    public static final String META_MODEL_VERSION = "model_version";
+    /** {@code _meta} key of a cells index: when the alias left it (ISO-8601 instant). */
+    public static final String META_RETIRED_AT = "retired_at";
+
     private final OpenSearchHttp http;
     private final String prefix;
 
@@ -41,6 +54,16 @@ public final class IndexManager {
         return prefix + IndexMappings.CELLS_ALIAS;
     }
 
+    /**
+     * {@code <prefix>building-cells}: the alias marking the cells indexes a re-index is building. IndexStudyJob
+     * writes each new deposit into the live index and into every index behind this alias, so the building index
+     * misses nothing that arrives during the rebuild. The swap removes the mark in the same atomic request that
+     * moves {@link #cellsAlias()}.
+     */
+    public String buildingAlias() {
+        return prefix + "building-" + IndexMappings.CELLS_ALIAS;
+    }
+
     /** A wildcard over every cells index of any model version. */
     public String allCellsIndexes() {
         return prefix + IndexMappings.CELLS_ALIAS + "-*";
@@ -58,6 +81,9 @@ public final class IndexManager {
         // the pipeline refreshes explicitly when a study is complete; fewer periodic refreshes mean fewer,
         // larger segments and far less HNSW graph building while a study streams in
         ((ObjectNode) body.path("settings").path("index")).put("refresh_interval", "30s");
+        // the model version travels with the index, so that a job finding it behind an alias knows which model
+        // embeds into it
+        ((ObjectNode) body.path("mappings")).putObject("_meta").put(META_MODEL_VERSION, modelVersion);
         ensure(index, Json.write(body));
         return index;
     }
@@ -87,6 +113,105 @@ public final class IndexManager {
         return http.aliasTargets(cellsAlias());
     }
 
+    /** The cells indexes being built by a re-index (behind {@link #buildingAlias()}). */
+    public List<String> buildingTargets() throws IOException {
+        return http.aliasTargets(buildingAlias());
+    }
+
+    /** Marks {@code index} as being built: from now on new deposits are written into it too. */
+    public void markBuilding(String index) throws IOException {
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.putArray("actions")
+                .addObject()
+                .putObject("add")
+                .put("index", index)
+                .put("alias", buildingAlias());
+        http.require("POST", "/_aliases", Json.write(body), "mark " + index + " as building");
+    }
+
+    /** Removes the building mark from {@code index} (a rebuild that gave up); a missing mark is fine. */
+    public void unmarkBuilding(String index) throws IOException {
+        if (!buildingTargets().contains(index)) {
+            return;
+        }
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.putArray("actions")
+                .addObject()
+                .putObject("remove")
+                .put("index", index)
+                .put("alias", buildingAlias());
+        http.require("POST", "/_aliases", Json.write(body), "unmark " + index + " as building");
+    }
+
+    /**
+     * The model version a cells index was created for (its mapping's {@code _meta}), or null for an index
+     * created without it.
+     */
+    public String modelVersionOf(String index) throws IOException {
+        JsonNode meta = http.require("GET", "/" + index + "/_mapping", null, "read the mapping of " + index)
+                .path(index)
+                .path("mappings")
+                .path("_meta");
+        String v = meta.path(META_MODEL_VERSION).asText("");
+        return v.isEmpty() ? null : v;
+    }
+
+    /**
+     * Records that the alias left {@code index} at {@code when}: it is kept for rollback for the configured
+     * retention and then deleted by {@link #deleteRetired}. Stored in the index's own {@code _meta}, so the
+     * clock survives any restart of the jobs.
+     */
+    public void retire(String index, Instant when) throws IOException {
+        String version = modelVersionOf(index);
+        ObjectNode body = Json.mapper().createObjectNode();
+        ObjectNode meta = body.putObject("_meta");
+        if (version != null) {
+            meta.put(META_MODEL_VERSION, version);
+        }
+        meta.put(META_RETIRED_AT, when.toString());
+        http.require("PUT", "/" + index + "/_mapping", Json.write(body), "mark " + index + " as retired");
+    }
+
+    /**
+     * Deletes the retired cells indexes (see {@link #retire}) whose retention has run out at {@code now}, unless
+     * an alias points at them again (a rollback); returns when the next one runs out, if any is left. Indexes
+     * without a retirement time are never deleted here.
+     */
+    public Optional<Instant> deleteRetired(Duration retain, Instant now) throws IOException {
+        OpenSearchHttp.Answer a = http.send(
+                "GET",
+                "/" + allCellsIndexes() + "/_mapping",
+                Map.of("allow_no_indices", "true", "ignore_unavailable", "true"),
+                null,
+                "application/json");
+        if (!a.ok()) {
+            throw new OpenSearchRequestException(
+                    "list cells indexes", a.status(), a.body().toString());
+        }
+        List<String> inUse = new ArrayList<>(aliasTargets());
+        inUse.addAll(buildingTargets());
+        Instant next = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = a.body().fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String retired = e.getValue()
+                    .path("mappings")
+                    .path("_meta")
+                    .path(META_RETIRED_AT)
+                    .asText("");
+            if (retired.isEmpty() || inUse.contains(e.getKey())) {
+                continue;
+            }
+            Instant expiry = Instant.parse(retired).plus(retain);
+            if (!expiry.isAfter(now)) {
+                deleteIndex(e.getKey());
+                LOG.info("deleted cells index {}: retired at {}, kept for {}", e.getKey(), retired, retain);
+            } else if (next == null || expiry.isBefore(next)) {
+                next = expiry;
+            }
+        }
+        return Optional.ofNullable(next);
+    }
+
     /** Points the cells alias at {@code index} when it points nowhere yet; returns whether it did. */
     public boolean initAlias(String index) throws IOException {
         if (!aliasTargets().isEmpty()) {
@@ -106,6 +231,10 @@ public final class IndexManager {
             }
         }
         actions.addObject().putObject("add").put("index", index).put("alias", cellsAlias());
+        if (buildingTargets().contains(index)) {
+            // the same request ends the dual writes: readers and writers switch together
+            actions.addObject().putObject("remove").put("index", index).put("alias", buildingAlias());
+        }
         http.require("POST", "/_aliases", Json.write(body), "point alias " + cellsAlias() + " at " + index);
     }
 

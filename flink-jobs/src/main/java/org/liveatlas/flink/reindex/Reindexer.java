@@ -1,20 +1,25 @@
 package org.liveatlas.flink.reindex;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.liveatlas.core.AtlasException;
 import org.liveatlas.core.PoisonInputException;
+import org.liveatlas.core.TransientException;
 import org.liveatlas.flink.config.PipelineConfig;
 import org.liveatlas.flink.index.KeyedJson;
 import org.liveatlas.flink.index.LoadedModel;
@@ -34,14 +39,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The heart of ReindexJob: for a {@link ModelPublished} newer than any handled before, builds {@code
- * cells-<new>} by re-embedding every indexed study (reference studies first, so that the others are annotated
- * against them) from its files in the object store, then a SWAP barrier moves the alias once the sink has
- * acknowledged every document. Queries keep hitting the complete old index until then. If any study fails,
- * the alias stays where it is and the failure is logged with the study named.
+ * cells-<new>} blue/green: marks it as building (IndexStudyJob then writes new deposits into it as well as into
+ * the live index), re-embeds every indexed study it lacks (reference studies first, so that the others are
+ * annotated against them) from its files in the object store, pass after pass until it holds every indexed
+ * study, then a SWAP barrier moves the alias once the sink has acknowledged every document. Queries keep hitting
+ * the complete old index until then. If any study fails, the alias stays where it is and the failure names the
+ * study. The index the alias left is deleted after {@code atlas.reindex.retain} (checked at every event and
+ * by a timer).
  */
 public final class Reindexer extends KeyedProcessFunction<String, KeyedJson, BulkAction> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(Reindexer.class);
+    private static final int MAX_PASSES = 20;
 
     private final PipelineConfig config;
     private transient ValueState<Long> lastPublished;
@@ -66,6 +75,7 @@ public final class Reindexer extends KeyedProcessFunction<String, KeyedJson, Bul
 
     @Override
     public void processElement(KeyedJson value, Context ctx, Collector<BulkAction> out) throws Exception {
+        scheduleRetention(ctx.timerService(), indexes.deleteRetired(config.reindexRetain(), Instant.now()));
         ModelPublished p;
         try {
             p = Json.mapper().readValue(value.json(), ModelPublished.class);
@@ -81,61 +91,127 @@ public final class Reindexer extends KeyedProcessFunction<String, KeyedJson, Bul
         }
         rebuild(p, target, out);
         lastPublished.update(p.publishedAt().toEpochMilli());
+        // the index the alias left expires after the retention: check then (and at every later event)
+        ctx.timerService()
+                .registerProcessingTimeTimer(Instant.now()
+                        .plus(config.reindexRetain())
+                        .plusSeconds(1)
+                        .toEpochMilli());
     }
 
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<BulkAction> out) throws Exception {
+        scheduleRetention(ctx.timerService(), indexes.deleteRetired(config.reindexRetain(), Instant.now()));
+    }
+
+    private static void scheduleRetention(TimerService timers, Optional<Instant> next) {
+        next.ifPresent(t -> timers.registerProcessingTimeTimer(t.toEpochMilli() + 1000));
+    }
+
+    /**
+     * Builds {@code target}: marks it as building first (from then on IndexStudyJob writes every new deposit
+     * into it too), then re-embeds what it lacks until it holds every indexed study, then emits the swap. What
+     * it lacks is derived from OpenSearch on each pass ({@link RebuildPlan}), so a restart resumes where the
+     * index stands, and a deposit, new version or withdrawal that lands during the rebuild is caught by the
+     * next pass.
+     */
     private void rebuild(ModelPublished p, String target, Collector<BulkAction> out) throws Exception {
         Path work = Path.of(config.workDir());
+        indexes.ensureCellsIndex(p.modelVersion(), config.knn(p.latentSize()));
+        indexes.ensureStudiesIndex();
+        indexes.markBuilding(target);
         try (LoadedModel model =
                 LoadedModel.load(StudyIndexer.fetchModel(store, work, p.modelVersion()), p.modelVersion(), config)) {
-            indexes.ensureCellsIndex(model.version(), config.knn(model.latentDim()));
-            List<String[]> studies = indexedStudies();
-            LOG.info("re-indexing {} studies into {} with {}", studies.size(), target, model);
-            int failed = 0;
-            for (String[] s : studies) {
-                String studyId = s[0];
-                String version = s[1];
-                Path dir = work.resolve("liveatlas-reindex-" + studyId + "-" + UUID.randomUUID());
-                try {
-                    StudyMetadata meta = Json.mapper()
-                            .readValue(store.read(ObjectLayout.studyJsonKey(studyId)), StudyMetadata.class);
-                    Path input = download(studyId, dir);
-                    StudyEmbedding.run(model, annotator, target, meta, version, input, out::collect, (t, q, n) -> {});
+            if (model.latentDim() != p.latentSize()) {
+                throw new AtlasException("model " + p.modelVersion() + " embeds into " + model.latentDim()
+                        + " dimensions but its ModelPublished says " + p.latentSize()
+                        + "; publish it again with the right latentSize");
+            }
+            Set<String> embedded = new HashSet<>();
+            int studies = 0;
+            for (int pass = 1; ; pass++) {
+                IndexedStudies.Atlas atlas = IndexedStudies.read(http, indexes);
+                List<RebuildPlan.Expected> expected = atlas.indexed();
+                RebuildPlan plan = RebuildPlan.of(
+                        expected, atlas.notIndexed(), IndexedStudies.present(http, indexes, target), embedded);
+                studies = expected.size();
+                if (plan.done()) {
+                    break;
+                }
+                if (pass > MAX_PASSES) {
+                    throw new TransientException("re-index into " + target + " still has "
+                            + plan.embed().size()
+                            + " studies to embed after " + MAX_PASSES + " passes (the atlas changes faster than"
+                            + " it is rebuilt); the job restarts and resumes from what the index holds");
+                }
+                LOG.info(
+                        "re-index into {} with {}, pass {}: {} of {} studies to embed, {} to drop",
+                        target,
+                        model,
+                        pass,
+                        plan.embed().size(),
+                        expected.size(),
+                        plan.drop().size());
+                for (String study : plan.drop()) {
                     out.collect(BulkAction.barrier(
                             Json.write(new ReindexBarrier(
-                                    ReindexBarrier.Step.STUDY, target, model.version(), studyId, studies.size())),
+                                    ReindexBarrier.Step.DROP, target, model.version(), study, null, 0)),
                             null));
-                } catch (PoisonInputException e) {
-                    failed++;
-                    LOG.error("re-indexing study {} into {} failed: {}", studyId, target, e.getMessage());
-                } finally {
-                    StudyIndexer.deleteRecursively(dir);
+                }
+                List<String> failed = new ArrayList<>();
+                for (RebuildPlan.Expected s : plan.embed()) {
+                    Path dir = work.resolve("liveatlas-reindex-" + s.studyId() + "-" + UUID.randomUUID());
+                    try {
+                        StudyMetadata meta = Json.mapper()
+                                .readValue(store.read(ObjectLayout.studyJsonKey(s.studyId())), StudyMetadata.class);
+                        Path input = download(s.studyId(), dir);
+                        StudyEmbedding.run(
+                                model,
+                                annotator,
+                                target,
+                                meta,
+                                s.depositVersion(),
+                                input,
+                                null,
+                                out::collect,
+                                (t, q, n) -> {});
+                        out.collect(BulkAction.barrier(
+                                Json.write(new ReindexBarrier(
+                                        ReindexBarrier.Step.STUDY,
+                                        target,
+                                        model.version(),
+                                        s.studyId(),
+                                        s.depositVersion(),
+                                        expected.size())),
+                                null));
+                        embedded.add(s.key());
+                    } catch (PoisonInputException e) {
+                        failed.add(s.studyId());
+                        LOG.error("re-indexing study {} into {} failed: {}", s.studyId(), target, e.getMessage());
+                    } finally {
+                        StudyIndexer.deleteRecursively(dir);
+                    }
+                }
+                if (!failed.isEmpty()) {
+                    // given up for good (a replay would fail the same way): new deposits stop going to it
+                    indexes.unmarkBuilding(target);
+                    LOG.error(
+                            "re-index into {} abandoned: {} of {} studies ({}) could not be re-embedded with {}; the"
+                                    + " alias stays on {}, publish a model these studies fit",
+                            target,
+                            failed.size(),
+                            expected.size(),
+                            failed,
+                            model,
+                            indexes.aliasTargets());
+                    return;
                 }
             }
-            if (failed > 0) {
-                throw new AtlasException(failed + " of " + studies.size() + " studies could not be re-embedded with "
-                        + model + "; the alias stays on the current index, see the log for each study");
-            }
             out.collect(BulkAction.barrier(
-                    Json.write(new ReindexBarrier(
-                            ReindexBarrier.Step.SWAP, target, model.version(), null, studies.size())),
+                    Json.write(
+                            new ReindexBarrier(ReindexBarrier.Step.SWAP, target, model.version(), null, null, studies)),
                     null));
         }
-    }
-
-    /** Study id and deposit version of every indexed study, reference studies first. */
-    private List<String[]> indexedStudies() throws IOException {
-        String q = "{\"size\":10000,\"query\":{\"term\":{\"state\":\"indexed\"}},"
-                + "\"sort\":[{\"reference\":\"desc\"},{\"study_id\":\"asc\"}],"
-                + "\"_source\":[\"study_id\",\"deposit_version\"]}";
-        JsonNode r = http.require("POST", "/" + indexes.studiesIndex() + "/_search", q, "list indexed studies");
-        List<String[]> out = new ArrayList<>();
-        for (JsonNode hit : r.path("hits").path("hits")) {
-            out.add(new String[] {
-                hit.path("_source").path("study_id").asText(),
-                hit.path("_source").path("deposit_version").asText()
-            });
-        }
-        return out;
     }
 
     /** Downloads the study's data files; returns the file or 10x folder to open. */

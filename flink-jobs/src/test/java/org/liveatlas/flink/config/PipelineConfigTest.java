@@ -50,6 +50,22 @@ class PipelineConfigTest {
     }
 
     @Test
+    void theOldIndexIsRetainedForAnIsoDurationOneDayByDefault() {
+        assertThat(PipelineConfig.from(PipelineConfig.parseArgs(new String[0]), ENV)
+                        .reindexRetain())
+                .isEqualTo(java.time.Duration.ofHours(24));
+        assertThat(PipelineConfig.from(PipelineConfig.parseArgs(new String[] {"--atlas.reindex.retain", "P7D"}), ENV)
+                        .reindexRetain())
+                .isEqualTo(java.time.Duration.ofDays(7));
+        assertThatThrownBy(() -> PipelineConfig.from(
+                        PipelineConfig.parseArgs(new String[] {"--atlas.reindex.retain", "24h"}), ENV))
+                .hasMessageContaining("atlas.reindex.retain '24h' is not an ISO-8601 duration");
+        assertThatThrownBy(() -> PipelineConfig.from(
+                        PipelineConfig.parseArgs(new String[] {"--atlas.reindex.retain", "-PT1H"}), ENV))
+                .hasMessageContaining("atlas.reindex.retain must not be negative");
+    }
+
+    @Test
     void missingS3CredentialsNameTheEnvironmentVariables() {
         assertThatThrownBy(() -> PipelineConfig.from(PipelineConfig.parseArgs(new String[0]), Map.of()))
                 .hasMessageContaining("ATLAS_S3_ACCESS_KEY");

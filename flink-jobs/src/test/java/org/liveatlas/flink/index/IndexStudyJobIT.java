@@ -407,7 +407,7 @@ class IndexStudyJobIT {
                         .anyMatch(x ->
                                 x.state() == StudyState.INDEXING && x.progress().cellsEmbedded() >= 300));
                 proxy.cut();
-                Thread.sleep(10_000);
+                Thread.sleep(30_000); // the outage: longer than a checkpoint interval, shorter than the retries
                 proxy.restore();
                 List<String> status = PipelineFixtures.readUntil(
                         stack,
