@@ -13,6 +13,7 @@ import org.liveatlas.core.encoder.EncoderOptions;
 import org.liveatlas.core.qc.QcThresholds;
 import org.liveatlas.flink.opensearch.OpenSearchEndpoint;
 import org.liveatlas.flink.opensearch.RetryPolicy;
+import org.liveatlas.flink.opensearch.VectorEncoder;
 import org.liveatlas.flink.store.S3Location;
 import org.liveatlas.schemas.index.KnnEngine;
 import org.liveatlas.schemas.index.KnnSettings;
@@ -55,7 +56,8 @@ public record PipelineConfig(
         FlinkMode flinkMode,
         String flinkRestUrl,
         String jobJar,
-        Duration reindexRetain)
+        Duration reindexRetain,
+        VectorEncoder knnEncoder)
         implements Serializable {
 
     public PipelineConfig {
@@ -101,6 +103,7 @@ public record PipelineConfig(
         Objects.requireNonNull(flinkMode, PipelineOptions.FLINK_MODE.key());
         requireText(flinkRestUrl, PipelineOptions.FLINK_REST_URL.key());
         Objects.requireNonNull(reindexRetain, PipelineOptions.REINDEX_RETAIN.key());
+        Objects.requireNonNull(knnEncoder, PipelineOptions.KNN_ENCODER.key());
         if (reindexRetain.isNegative()) {
             throw new IllegalArgumentException(
                     PipelineOptions.REINDEX_RETAIN.key() + " must not be negative, got " + reindexRetain);
@@ -150,7 +153,9 @@ public record PipelineConfig(
                 parseEnum(FlinkMode.class, conf.get(PipelineOptions.FLINK_MODE), PipelineOptions.FLINK_MODE.key()),
                 conf.get(PipelineOptions.FLINK_REST_URL),
                 conf.getOptional(PipelineOptions.JOB_JAR).orElse(null),
-                parseDuration(conf.get(PipelineOptions.REINDEX_RETAIN), PipelineOptions.REINDEX_RETAIN.key()));
+                parseDuration(conf.get(PipelineOptions.REINDEX_RETAIN), PipelineOptions.REINDEX_RETAIN.key()),
+                parseEnum(
+                        VectorEncoder.class, conf.get(PipelineOptions.KNN_ENCODER), PipelineOptions.KNN_ENCODER.key()));
     }
 
     /** Parses {@code --key value} arguments (keys from {@link PipelineOptions}) into a Flink configuration. */

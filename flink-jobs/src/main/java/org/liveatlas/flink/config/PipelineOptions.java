@@ -82,6 +82,11 @@ public final class PipelineOptions {
             .intType()
             .defaultValue(KnnSettings.DEFAULT_EF_CONSTRUCTION)
             .withDescription("HNSW build-time candidate list of new cells indexes.");
+    public static final ConfigOption<String> KNN_ENCODER = ConfigOptions.key("atlas.index.knn-encoder")
+            .stringType()
+            .defaultValue("none")
+            .withDescription("Vector storage of new cells indexes: none (float32) or sq (int8 scalar quantisation,"
+                    + " Lucene engine).");
     public static final ConfigOption<Integer> BULK_ACTIONS = ConfigOptions.key("atlas.sink.bulk-actions")
             .intType()
             .defaultValue(1000)
@@ -194,6 +199,7 @@ public final class PipelineOptions {
                 KNN_ENGINE,
                 HNSW_M,
                 HNSW_EF_CONSTRUCTION,
+                KNN_ENCODER,
                 BULK_ACTIONS,
                 SINK_MAX_RETRIES,
                 MODEL_DIR,

@@ -93,7 +93,7 @@ public final class ReferenceAnnotator {
         if (cachedKey != null && cachedKey.equals(key)) {
             return cached;
         }
-        cachedKey = null;
+        invalidate();
         ObjectNode filter = Json.mapper().createObjectNode();
         ObjectNode bool = filter.putObject("bool");
         bool.putArray("filter").addObject().putObject("term").put("reference", true);
@@ -152,7 +152,15 @@ public final class ReferenceAnnotator {
     /** Forgets the cached reference (after a study that may have added reference cells). */
     public void invalidate() {
         cachedKey = null;
+        if (cached != null) {
+            cached.close();
+        }
         cached = null;
+    }
+
+    /** Frees the cached reference. */
+    public void close() {
+        invalidate();
     }
 
     private JsonNode search(String index, String path, String body) throws IOException, InterruptedException {

@@ -451,7 +451,7 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
     private String ensureIndexes(LoadedModel m) throws IOException {
         String index = indexes.cellsIndex(m.version());
         if (ensured.add(index)) {
-            indexes.ensureCellsIndex(m.version(), config.knn(m.latentDim()));
+            indexes.ensureCellsIndex(m.version(), config.knn(m.latentDim()), config.knnEncoder());
             indexes.ensureStudiesIndex();
         }
         return index;
@@ -506,6 +506,9 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
     public void close() {
         if (models != null) {
             models.values().forEach(LoadedModel::close);
+        }
+        if (annotator != null) {
+            annotator.close();
         }
         if (store != null) {
             store.close();

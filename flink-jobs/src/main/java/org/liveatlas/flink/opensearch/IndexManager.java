@@ -76,8 +76,22 @@ public final class IndexManager {
 
     /** Creates the cells index of {@code modelVersion} unless it exists; returns its name. */
     public String ensureCellsIndex(String modelVersion, KnnSettings knn) throws IOException {
+        return ensureCellsIndex(modelVersion, knn, VectorEncoder.NONE);
+    }
+
+    /** Creates the cells index of {@code modelVersion} with vectors stored as {@code encoder} unless it exists. */
+    public String ensureCellsIndex(String modelVersion, KnnSettings knn, VectorEncoder encoder) throws IOException {
         String index = cellsIndex(modelVersion);
         ObjectNode body = IndexMappings.cellsIndex(knn);
+        if (encoder == VectorEncoder.SQ) {
+            ((ObjectNode) body.path("mappings")
+                            .path("properties")
+                            .path(IndexMappings.VECTOR_FIELD)
+                            .path("method")
+                            .path("parameters"))
+                    .putObject("encoder")
+                    .put("name", "sq");
+        }
         // the pipeline refreshes explicitly when a study is complete; fewer periodic refreshes mean fewer,
         // larger segments and far less HNSW graph building while a study streams in
         ((ObjectNode) body.path("settings").path("index")).put("refresh_interval", "30s");

@@ -42,7 +42,8 @@ final class IndexedStudies {
                     .add("study_id")
                     .add("deposit_version")
                     .add("cells_indexed")
-                    .add("reference");
+                    .add("reference")
+                    .add("state");
             if (after != null) {
                 q.set("search_after", after);
             }

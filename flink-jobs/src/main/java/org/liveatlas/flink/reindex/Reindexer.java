@@ -117,7 +117,7 @@ public final class Reindexer extends KeyedProcessFunction<String, KeyedJson, Bul
      */
     private void rebuild(ModelPublished p, String target, Collector<BulkAction> out) throws Exception {
         Path work = Path.of(config.workDir());
-        indexes.ensureCellsIndex(p.modelVersion(), config.knn(p.latentSize()));
+        indexes.ensureCellsIndex(p.modelVersion(), config.knn(p.latentSize()), config.knnEncoder());
         indexes.ensureStudiesIndex();
         indexes.markBuilding(target);
         try (LoadedModel model =
@@ -248,6 +248,9 @@ public final class Reindexer extends KeyedProcessFunction<String, KeyedJson, Bul
 
     @Override
     public void close() {
+        if (annotator != null) {
+            annotator.close();
+        }
         if (store != null) {
             store.close();
         }

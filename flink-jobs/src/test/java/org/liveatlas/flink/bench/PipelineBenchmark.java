@@ -1,8 +1,11 @@
 package org.liveatlas.flink.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,8 @@ import org.liveatlas.core.synth.SyntheticStudy;
 import org.liveatlas.core.synth.SyntheticStudyGenerator;
 import org.liveatlas.flink.config.PipelineConfig;
 import org.liveatlas.flink.index.IndexStudyJob;
+import org.liveatlas.flink.opensearch.IndexManager;
+import org.liveatlas.flink.opensearch.OpenSearchHttp;
 import org.liveatlas.flink.testing.PipelineFixtures;
 import org.liveatlas.infra.testing.AtlasStackExtension;
 import org.liveatlas.infra.testing.TestStack;
@@ -32,7 +37,10 @@ import org.liveatlas.schemas.study.Visibility;
  * Benchmark, not a test (its name matches neither *Test nor *IT, so no build runs it): deposit-to-searchable
  * time of a 10,000-cell synthetic study through IndexStudyJob on the real embedded stack, the pipeline's
  * cells/s, and beside it the raw throughput of the core (read, QC, align, lognorm, embed: what {@code atlas
- * embed} does) on the same file and model in the same JVM. Run with
+ * embed} does) on the same file and model in the same JVM, for each of the index settings in {@code
+ * -Dbench.variants} (default {@code 16/128,16/64}: HNSW m / ef_construction, optionally {@code /sq} for scalar
+ * quantisation), with the CPU each side used while the study ran and the recall of the k-NN index against
+ * exact search. Run with
  * {@code ./mvnw -o -pl flink-jobs verify -Dit.test=PipelineBenchmark -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false};
  * the figures are printed.
  */
@@ -45,6 +53,9 @@ class PipelineBenchmark {
     void depositToSearchable(TestStack stack) throws Exception {
         int genes = Integer.getInteger("bench.genes", 5000);
         int cells = Integer.getInteger("bench.cells", 10_000);
+        // index settings to compare in one run, "m/ef_construction[/sq]", the first being the baseline
+        List<String> variants =
+                List.of(System.getProperty("bench.variants", "16/128,16/64").split(","));
         SyntheticStudyGenerator gen = new SyntheticStudyGenerator(SynthConfig.defaults(3, 2, cells, genes));
         List<SyntheticStudy> studies = gen.studies();
         Path model = PipelineFixtures.randomModel(
@@ -53,66 +64,195 @@ class PipelineBenchmark {
         Path studyFile = tmp.resolve("study.h5ad");
         H5adWriter.write(referenceFile, subset(studies.get(0), 2000));
         H5adWriter.write(studyFile, studies.get(1));
-
-        Map<String, String> topics = new HashMap<>();
-        topics.put("deposits", stack.createTopic("deposits", 1, false));
-        topics.put("status", stack.createTopic("status", 1, true));
-        topics.put("models", stack.createTopic("models", 1, true));
-        topics.put("dlq", stack.createTopic("dlq", 1, false));
         String bucket = stack.createBucket("atlas");
-        Configuration conf = PipelineFixtures.stackConfiguration(
-                stack, bucket, stack.unique("bench") + "-", model, topics, Files.createDirectories(tmp.resolve("w")));
-        conf.setString("atlas.study.chunk-rows", "1024");
-        conf.setString("atlas.sink.bulk-actions", "1000");
-        conf.setString("atlas.checkpoint.interval", "10 s");
-        conf.setString(
-                "atlas.model.threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
-        conf.setString("atlas.annotate.k", "50");
-        PipelineConfig config = PipelineFixtures.config(conf);
+        List<String> report = new ArrayList<>();
+        report.add(String.format(
+                "BENCH genes=%d cells=%d model=%d-1024-1024-128 cores=%d",
+                genes, cells, genes, Runtime.getRuntime().availableProcessors()));
 
-        // raw: the core alone on the same file (warm-up pass first)
-        PipelineFixtures.embedDirectly(model, studyFile, "synth02", config);
-        long r0 = System.nanoTime();
-        int embedded = PipelineFixtures.embedDirectly(model, studyFile, "synth02", config)
-                .size();
-        double rawSeconds = (System.nanoTime() - r0) / 1e9;
+        for (String variant : variants) {
+            String[] v = variant.trim().split("/");
+            Map<String, String> topics = new HashMap<>();
+            topics.put("deposits", stack.createTopic("deposits", 1, false));
+            topics.put("status", stack.createTopic("status", 1, true));
+            topics.put("models", stack.createTopic("models", 1, true));
+            topics.put("dlq", stack.createTopic("dlq", 1, false));
+            String prefix = stack.unique("bench") + "-";
+            Configuration conf = PipelineFixtures.stackConfiguration(
+                    stack, bucket, prefix, model, topics, Files.createDirectories(tmp.resolve("w-" + prefix)));
+            conf.setString("atlas.study.chunk-rows", "1024");
+            conf.setString("atlas.sink.bulk-actions", "1000");
+            conf.setString("atlas.checkpoint.interval", "10 s");
+            conf.setString(
+                    "atlas.model.threads", Integer.toString(Runtime.getRuntime().availableProcessors()));
+            conf.setString("atlas.annotate.k", "50");
+            conf.setString("atlas.index.hnsw-m", v[0]);
+            conf.setString("atlas.index.hnsw-ef-construction", v[1]);
+            conf.setString("atlas.index.knn-encoder", v.length > 2 ? v[2] : "none");
+            PipelineConfig config = PipelineFixtures.config(conf);
 
-        StreamExecutionEnvironment env = IndexStudyJob.environment(config, new Configuration());
-        IndexStudyJob.build(env, config);
-        JobClient job = env.executeAsync(IndexStudyJob.NAME);
-        try {
-            PipelineFixtures.deposit(stack, bucket, topics.get("deposits"), meta("synth01", true), referenceFile);
-            waitFor(stack, topics.get("status"), "synth01", StudyState.INDEXED);
-            long t0 = System.nanoTime();
-            PipelineFixtures.deposit(stack, bucket, topics.get("deposits"), meta("synth02", false), studyFile);
-            List<StudyStatus> statuses = waitFor(stack, topics.get("status"), "synth02", StudyState.INDEXED);
-            double searchable = (System.nanoTime() - t0) / 1e9;
-            StudyStatus first = statuses.stream()
-                    .filter(s -> s.studyId().equals("synth02") && s.state() == StudyState.INDEXING)
-                    .findFirst()
-                    .orElseThrow();
-            StudyStatus done = statuses.stream()
-                    .filter(s -> s.studyId().equals("synth02") && s.state() == StudyState.INDEXED)
-                    .findFirst()
-                    .orElseThrow();
-            double pipelineSeconds = Duration.between(first.time(), done.time()).toMillis() / 1000.0;
-            System.out.printf(
-                    "%nBENCH genes=%d cells=%d model=%d-1024-1024-128 cores=%d%n",
-                    genes, cells, genes, Runtime.getRuntime().availableProcessors());
-            System.out.printf(
-                    "BENCH raw core (read+QC+align+lognorm+embed): %.1f cells/s (%d cells in %.2f s)%n",
-                    embedded / rawSeconds, embedded, rawSeconds);
-            System.out.printf(
-                    "BENCH pipeline (+annotate k=50 against 2,000 reference cells, bulk index): %.1f cells/s"
-                            + " (%d indexed in %.2f s) = %.0f%% of raw%n",
-                    done.counts().cellsIndexed() / pipelineSeconds,
-                    done.counts().cellsIndexed(),
-                    pipelineSeconds,
-                    100 * (done.counts().cellsIndexed() / pipelineSeconds) / (embedded / rawSeconds));
-            System.out.printf("BENCH deposit-to-searchable: %.2f s%n%n", searchable);
-        } finally {
-            job.cancel().get();
+            // raw: the core alone on the same file (warm-up pass first), right before this variant's pipeline run
+            PipelineFixtures.embedDirectly(model, studyFile, "synth02", config);
+            long r0 = System.nanoTime();
+            int embedded = PipelineFixtures.embedDirectly(model, studyFile, "synth02", config)
+                    .size();
+            double rawSeconds = (System.nanoTime() - r0) / 1e9;
+
+            StreamExecutionEnvironment env = IndexStudyJob.environment(config, new Configuration());
+            IndexStudyJob.build(env, config);
+            JobClient job = env.executeAsync(IndexStudyJob.NAME);
+            try (OpenSearchHttp http = OpenSearchHttp.connect(config.openSearch())) {
+                PipelineFixtures.deposit(stack, bucket, topics.get("deposits"), meta("synth01", true), referenceFile);
+                waitFor(stack, topics.get("status"), "synth01", StudyState.INDEXED);
+                JsonNode os0 = nodeStats(http);
+                long cpu0 = ownCpuNanos();
+                long t0 = System.nanoTime();
+                PipelineFixtures.deposit(stack, bucket, topics.get("deposits"), meta("synth02", false), studyFile);
+                List<StudyStatus> statuses = waitFor(stack, topics.get("status"), "synth02", StudyState.INDEXED);
+                double searchable = (System.nanoTime() - t0) / 1e9;
+                double ownCpu = (ownCpuNanos() - cpu0) / 1e9;
+                JsonNode os1 = nodeStats(http);
+                StudyStatus first = statuses.stream()
+                        .filter(s -> s.studyId().equals("synth02") && s.state() == StudyState.INDEXING)
+                        .findFirst()
+                        .orElseThrow();
+                StudyStatus done = statuses.stream()
+                        .filter(s -> s.studyId().equals("synth02") && s.state() == StudyState.INDEXED)
+                        .findFirst()
+                        .orElseThrow();
+                double pipelineSeconds =
+                        Duration.between(first.time(), done.time()).toMillis() / 1000.0;
+                double raw = embedded / rawSeconds;
+                double pipe = done.counts().cellsIndexed() / pipelineSeconds;
+                String index = new IndexManager(http, prefix).cellsIndex("bench");
+                report.add(String.format(
+                        "BENCH --- index m=%s ef_construction=%s encoder=%s",
+                        v[0], v[1], v.length > 2 ? v[2] : "none"));
+                report.add(String.format(
+                        "BENCH raw core (read+QC+align+lognorm+embed): %.1f cells/s (%d cells in %.2f s)",
+                        raw, embedded, rawSeconds));
+                report.add(String.format(
+                        "BENCH pipeline (+annotate k=50 against 2,000 reference cells, bulk index): %.1f cells/s"
+                                + " (%d indexed in %.2f s) = %.0f%% of raw",
+                        pipe, done.counts().cellsIndexed(), pipelineSeconds, 100 * pipe / raw));
+                report.add(String.format("BENCH deposit-to-searchable: %.2f s", searchable));
+                report.add(String.format(
+                        "BENCH CPU while the study ran: pipeline JVM %.1f s; OpenSearch process %.1f s, of which"
+                                + " indexing %.1f s, refresh %.1f s, merges %.1f s, flush %.1f s (wall %.1f s x %d"
+                                + " cores = %.1f core-s)",
+                        ownCpu,
+                        delta(os0, os1, "process", "cpu", "total_in_millis") / 1000.0,
+                        delta(os0, os1, "indices", "indexing", "index_time_in_millis") / 1000.0,
+                        delta(os0, os1, "indices", "refresh", "total_time_in_millis") / 1000.0,
+                        delta(os0, os1, "indices", "merges", "total_time_in_millis") / 1000.0,
+                        delta(os0, os1, "indices", "flush", "total_time_in_millis") / 1000.0,
+                        searchable,
+                        Runtime.getRuntime().availableProcessors(),
+                        searchable * Runtime.getRuntime().availableProcessors()));
+                report.add(
+                        String.format("BENCH recall@50 of the k-NN index vs exact search: %.4f", recall(http, index)));
+            } finally {
+                job.cancel().get();
+            }
         }
+        System.out.println();
+        report.forEach(System.out::println);
+        System.out.println();
+    }
+
+    /** Mean recall@50 of 100 k-NN queries (vectors of indexed cells) against exact cosine search over the index. */
+    private static double recall(OpenSearchHttp http, String index) throws Exception {
+        List<String> ids = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>();
+        JsonNode after = null;
+        while (true) {
+            ObjectNode q = Json.mapper().createObjectNode();
+            q.put("size", 5000);
+            q.putArray("_source").add("embedding");
+            q.putArray("sort").add("study_id").add("cell_id");
+            if (after != null) {
+                q.set("search_after", after);
+            }
+            JsonNode hits = http.require("POST", "/" + index + "/_search", Json.write(q), "read vectors")
+                    .path("hits")
+                    .path("hits");
+            for (JsonNode h : hits) {
+                JsonNode e = h.path("_source").path("embedding");
+                float[] f = new float[e.size()];
+                for (int j = 0; j < f.length; j++) {
+                    f[j] = e.get(j).floatValue();
+                }
+                ids.add(h.path("_id").asText());
+                vectors.add(f);
+                after = h.path("sort");
+            }
+            if (hits.size() < 5000) {
+                break;
+            }
+        }
+        java.util.Random rnd = new java.util.Random(7);
+        int queries = 100;
+        int k = 50;
+        double sum = 0;
+        for (int qi = 0; qi < queries; qi++) {
+            float[] q = vectors.get(rnd.nextInt(vectors.size()));
+            Integer[] order = new Integer[vectors.size()];
+            double[] sim = new double[vectors.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+                double d = 0;
+                for (int j = 0; j < q.length; j++) {
+                    d += q[j] * vectors.get(i)[j];
+                }
+                sim[i] = d;
+            }
+            java.util.Arrays.sort(order, (a, b) -> Double.compare(sim[b], sim[a]));
+            java.util.Set<String> exact = new java.util.HashSet<>();
+            for (int i = 0; i < k; i++) {
+                exact.add(ids.get(order[i]));
+            }
+            ObjectNode body = Json.mapper().createObjectNode();
+            body.put("size", k);
+            body.put("_source", false);
+            ObjectNode knn = body.putObject("query").putObject("knn").putObject("embedding");
+            knn.put("k", k);
+            com.fasterxml.jackson.databind.node.ArrayNode vec = knn.putArray("vector");
+            for (float x : q) {
+                vec.add(x);
+            }
+            int found = 0;
+            for (JsonNode h : http.require("POST", "/" + index + "/_search", Json.write(body), "knn")
+                    .path("hits")
+                    .path("hits")) {
+                if (exact.contains(h.path("_id").asText())) {
+                    found++;
+                }
+            }
+            sum += found / (double) k;
+        }
+        return sum / queries;
+    }
+
+    private static JsonNode nodeStats(OpenSearchHttp http) throws Exception {
+        JsonNode nodes = http.require("GET", "/_nodes/_local/stats/process,indices", null, "node stats")
+                .path("nodes");
+        return nodes.elements().next();
+    }
+
+    private static long delta(JsonNode before, JsonNode after, String... path) {
+        JsonNode a = before;
+        JsonNode b = after;
+        for (String p : path) {
+            a = a.path(p);
+            b = b.path(p);
+        }
+        return b.asLong() - a.asLong();
+    }
+
+    private static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static List<StudyStatus> waitFor(TestStack stack, String topic, String study, StudyState state) {

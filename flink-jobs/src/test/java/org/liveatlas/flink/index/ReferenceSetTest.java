@@ -36,26 +36,33 @@ class ReferenceSetTest {
             labels.add("t" + rnd.nextInt(4));
             unit(rnd, vectors, i * latent, latent);
         }
-        float[] q = new float[latent];
-        unit(rnd, q, 0, latent);
+        int rows = 7;
+        float[] q = new float[rows * latent];
+        for (int r = 0; r < rows; r++) {
+            unit(rnd, q, r * latent, latent);
+        }
         VoteOptions options = VoteOptions.defaults().withK(25);
 
-        CellVote fast =
-                new ReferenceSet(labels, vectors).vote(q, 1, latent, options).get(0);
-
-        List<Neighbour> all = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            double dot = 0;
-            for (int j = 0; j < latent; j++) {
-                dot += q[j] * vectors[i * latent + j];
-            }
-            all.add(new Neighbour(labels.get(i), Math.max(0, 1 - dot)));
+        List<CellVote> fast;
+        try (ReferenceSet refs = new ReferenceSet(labels, vectors)) {
+            fast = refs.vote(q, rows, latent, options);
         }
-        CellVote slow = KnnVote.vote(all, options);
-        assertThat(fast.label()).isEqualTo(slow.label());
-        assertThat(fast.hits()).isEqualTo(slow.hits());
-        assertThat(fast.minDist()).isCloseTo(slow.minDist(), within(1e-6)); // float32 dot products
-        assertThat(fast.maxDist()).isCloseTo(slow.maxDist(), within(1e-6));
+
+        for (int r = 0; r < rows; r++) {
+            List<Neighbour> all = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                double dot = 0;
+                for (int j = 0; j < latent; j++) {
+                    dot += q[r * latent + j] * vectors[i * latent + j];
+                }
+                all.add(new Neighbour(labels.get(i), Math.max(0, 1 - dot)));
+            }
+            CellVote slow = KnnVote.vote(all, options);
+            assertThat(fast.get(r).label()).isEqualTo(slow.label());
+            assertThat(fast.get(r).hits()).isEqualTo(slow.hits());
+            assertThat(fast.get(r).minDist()).isCloseTo(slow.minDist(), within(1e-6)); // float32 dot products
+            assertThat(fast.get(r).maxDist()).isCloseTo(slow.maxDist(), within(1e-6));
+        }
     }
 
     @Test
