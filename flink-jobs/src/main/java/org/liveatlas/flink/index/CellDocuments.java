@@ -1,7 +1,9 @@
 package org.liveatlas.flink.index;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import org.liveatlas.core.annotate.CellVote;
@@ -31,7 +33,11 @@ public final class CellDocuments {
         }
     }
 
-    /** The JSON source of one cell's document. */
+    /**
+     * The JSON source of one cell's document. Written field by field with a streaming generator rather than
+     * through a tree: this runs once per cell, and a tree of 128 float nodes per cell was a visible share of
+     * the pipeline's own CPU.
+     */
     public static String document(
             StudyMetadata study,
             String depositVersion,
@@ -44,41 +50,48 @@ public final class CellDocuments {
             int latent,
             CellVote vote,
             Instant ingestTime) {
-        ObjectNode d = Json.mapper().createObjectNode();
-        d.put("cell_id", cellId);
-        d.put("study_id", study.studyId());
-        d.put("deposit_version", depositVersion);
-        putIfPresent(d, "sample", ObsValues.at(obs.sample(), studyRow));
-        putIfPresent(d, "donor", ObsValues.at(obs.donor(), studyRow));
-        putIfPresent(d, "tissue", study.tissue());
-        putIfPresent(d, "disease", study.disease());
-        putIfPresent(d, "organism", study.organism());
-        putIfPresent(d, "assay", study.assay());
-        String label = ObsValues.at(obs.label(), studyRow);
-        putIfPresent(d, "author_label", label);
-        putIfPresent(d, "author_label_ontology_id", ObsValues.at(obs.ontologyId(), studyRow));
-        if (vote != null) {
-            d.put("predicted_label", vote.label());
-            d.put("min_dist", vote.minDist());
-            d.put("max_dist", vote.maxDist());
-            d.put("vs2nd", vote.vs2nd());
-            d.put("vs_all", vote.vsAll());
+        StringWriter out = new StringWriter(256 + latent * 14);
+        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("cell_id", cellId);
+            g.writeStringField("study_id", study.studyId());
+            g.writeStringField("deposit_version", depositVersion);
+            writeIfPresent(g, "sample", ObsValues.at(obs.sample(), studyRow));
+            writeIfPresent(g, "donor", ObsValues.at(obs.donor(), studyRow));
+            writeIfPresent(g, "tissue", study.tissue());
+            writeIfPresent(g, "disease", study.disease());
+            writeIfPresent(g, "organism", study.organism());
+            writeIfPresent(g, "assay", study.assay());
+            String label = ObsValues.at(obs.label(), studyRow);
+            writeIfPresent(g, "author_label", label);
+            writeIfPresent(g, "author_label_ontology_id", ObsValues.at(obs.ontologyId(), studyRow));
+            if (vote != null) {
+                g.writeStringField("predicted_label", vote.label());
+                g.writeNumberField("min_dist", vote.minDist());
+                g.writeNumberField("max_dist", vote.maxDist());
+                g.writeNumberField("vs2nd", vote.vs2nd());
+                g.writeNumberField("vs_all", vote.vsAll());
+            }
+            g.writeBooleanField("reference", study.reference() && label != null);
+            g.writeStringField("model_version", modelVersion);
+            g.writeStringField("ingest_time", ingestTime.toString());
+            g.writeStringField("visibility", Json.tree(study.visibility()).asText());
+            writeIfPresent(g, "owner_group", study.ownerGroup());
+            g.writeArrayFieldStart(IndexMappings.VECTOR_FIELD);
+            for (int j = 0; j < latent; j++) {
+                g.writeNumber(embeddings[row * latent + j]);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the document of cell " + cellId, e);
         }
-        d.put("reference", study.reference() && label != null);
-        d.put("model_version", modelVersion);
-        d.put("ingest_time", ingestTime.toString());
-        d.put("visibility", Json.tree(study.visibility()).asText());
-        putIfPresent(d, "owner_group", study.ownerGroup());
-        ArrayNode v = d.putArray(IndexMappings.VECTOR_FIELD);
-        for (int j = 0; j < latent; j++) {
-            v.add(embeddings[row * latent + j]);
-        }
-        return Json.write(d);
+        return out.toString();
     }
 
-    private static void putIfPresent(ObjectNode d, String field, String value) {
+    private static void writeIfPresent(JsonGenerator g, String field, String value) throws IOException {
         if (value != null) {
-            d.put(field, value);
+            g.writeStringField(field, value);
         }
     }
 }
