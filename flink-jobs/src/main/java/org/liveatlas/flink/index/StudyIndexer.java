@@ -200,7 +200,6 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
         List<String> also = new ArrayList<>();
         try {
             Path input = download(d, dir);
-            long[] embeddedSoFar = {0};
             StudyEmbedding.Result r = StudyEmbedding.run(
                     m,
                     annotator,
@@ -211,7 +210,6 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
                     group,
                     out::collect,
                     (total, soFar, n) -> {
-                        embeddedSoFar[0] = n;
                         ctx.output(
                                 STATUS,
                                 status(
@@ -253,7 +251,7 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
                 }
             }
             QcReport qc = r.qc();
-            StudyBarrier done2 = new StudyBarrier(
+            StudyBarrier indexed = new StudyBarrier(
                     StudyBarrier.Outcome.INDEXED,
                     d.studyId(),
                     d.depositVersion(),
@@ -268,7 +266,7 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
                     d.depositedAt(),
                     null,
                     also);
-            out.collect(BulkAction.barrier(Json.write(done2), group));
+            out.collect(BulkAction.barrier(Json.write(indexed), group));
         } catch (PoisonInputException e) {
             LOG.warn("quarantining study {} version {}: {}", d.studyId(), d.depositVersion(), e.getMessage());
             deadLetter(ctx, event, d.studyId(), d.depositVersion(), e.getMessage(), m.version());

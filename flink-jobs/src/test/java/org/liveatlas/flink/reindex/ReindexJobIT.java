@@ -40,6 +40,8 @@ import org.liveatlas.infra.testing.TestStack;
 import org.liveatlas.schemas.Json;
 import org.liveatlas.schemas.events.ModelPublished;
 import org.liveatlas.schemas.events.StudyDeposited;
+import org.liveatlas.schemas.events.StudyState;
+import org.liveatlas.schemas.events.StudyStatus;
 import org.liveatlas.schemas.events.StudyWithdrawn;
 import org.liveatlas.schemas.store.ObjectLayout;
 import org.liveatlas.schemas.study.ObsColumns;
@@ -107,7 +109,9 @@ class ReindexJobIT {
                                 meta(s.studyId(), s == a),
                                 files.get(s.studyId())));
             }
-            awaitStatuses(stack, topics, 3);
+            for (SyntheticStudy s : List.of(a, b, c)) {
+                awaitFinal(stack, topics, s.studyId(), StudyState.INDEXED, null);
+            }
             IndexManager indexes = new IndexManager(http, prefix);
             String m1Index = indexes.cellsIndex("m1");
             String m2Index = indexes.cellsIndex("m2");
@@ -194,7 +198,14 @@ class ReindexJobIT {
                         c.studyId(),
                         Json.write(StudyWithdrawn.of(
                                 c.studyId(), deposited.get(c.studyId()).depositVersion(), Instant.now(), "test")));
-                awaitStatuses(stack, topics, 6);
+                awaitFinal(
+                        stack,
+                        topics,
+                        d.studyId(),
+                        StudyState.INDEXED,
+                        deposited.get(d.studyId()).depositVersion());
+                awaitFinal(stack, topics, b.studyId(), StudyState.INDEXED, bV2.depositVersion());
+                awaitFinal(stack, topics, c.studyId(), StudyState.WITHDRAWN, null);
                 assertThat(indexes.aliasTargets())
                         .as("the rebuild cannot finish while its store is cut off")
                         .containsExactly(m1Index);
@@ -278,21 +289,24 @@ class ReindexJobIT {
         }
     }
 
-    private static void awaitStatuses(TestStack stack, Map<String, String> topics, int finals) {
+    /** Waits for the final status {@code state} of {@code study} (of {@code version} when given). */
+    private static void awaitFinal(
+            TestStack stack, Map<String, String> topics, String study, StudyState state, String version) {
+        java.util.function.Predicate<String> matches = json -> {
+            try {
+                StudyStatus s = Json.mapper().readValue(json, StudyStatus.class);
+                return s.studyId().equals(study)
+                        && s.state() == state
+                        && (version == null || version.equals(s.depositVersion()));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
         List<String> v = PipelineFixtures.readUntil(
-                stack,
-                topics.get("status"),
-                DEADLINE,
-                x -> x.stream()
-                                .filter(j ->
-                                        j.contains("\"state\":\"indexed\"") || j.contains("\"state\":\"withdrawn\""))
-                                .count()
-                        >= finals);
-        assertThat(v.stream()
-                        .filter(j -> j.contains("\"state\":\"indexed\"") || j.contains("\"state\":\"withdrawn\""))
-                        .count())
-                .as("final statuses")
-                .isGreaterThanOrEqualTo(finals);
+                stack, topics.get("status"), DEADLINE, x -> x.stream().anyMatch(matches));
+        assertThat(v.stream().anyMatch(matches))
+                .as("%s %s %s", study, state, version)
+                .isTrue();
     }
 
     @FunctionalInterface
