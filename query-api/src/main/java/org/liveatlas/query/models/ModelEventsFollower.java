@@ -112,7 +112,9 @@ final class ModelEventsFollower {
 
     private void sleep() {
         try {
-            Thread.sleep(5_000);
+            for (int i = 0; i < 50 && running; i++) {
+                Thread.sleep(100);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
@@ -125,7 +127,6 @@ final class ModelEventsFollower {
         if (c != null) {
             c.wakeup();
         }
-        thread.interrupt();
         try {
             thread.join(5_000);
         } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package org.liveatlas.query.security;
 
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,6 +20,7 @@ import org.liveatlas.query.config.QueryConfig;
  * LocalKeyFile}).
  */
 @ApplicationScoped
+@Startup // the local key is generated at start, so the operator finds it before the first request
 public class ApiKeys {
     private final Map<String, Caller> byDigest = new HashMap<>();
 
