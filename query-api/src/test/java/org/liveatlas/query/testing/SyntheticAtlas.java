@@ -205,6 +205,7 @@ public final class SyntheticAtlas {
         float[] values = new float[nnz];
         List<String> ids = new ArrayList<>(cells);
         List<String> truth = new ArrayList<>(cells);
+        List<String> copies = new ArrayList<>(cells);
         for (int r = 0; r < cells; r++) {
             int src = r % c.rows();
             int from = c.indptr()[src];
@@ -212,13 +213,14 @@ public final class SyntheticAtlas {
             System.arraycopy(c.indices(), from, indices, indptr[r], len);
             System.arraycopy(c.values(), from, values, indptr[r], len);
             ids.add(q.cellIds().get(src) + "-" + (r / c.rows()));
+            copies.add(Integer.toString(r / c.rows()));
             truth.add(label(QUERY_STUDY, src));
         }
         H5adWriter.write(
                 file,
                 new CsrBatch(cells, c.cols(), indptr, indices, values),
                 ids,
-                Map.of(),
+                Map.of("copy", copies),
                 q.genes().symbols(),
                 Map.of("gene_ids", q.genes().ids()));
         return truth;
