@@ -125,6 +125,7 @@ class ModelRegistryIT {
             } finally {
                 running.set(false);
                 load.join();
+                ModelPublishing.deleteTree(dir);
             }
         }
         Set<String> seen = new TreeSet<>(outcomes);

@@ -21,6 +21,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.liveatlas.query.testing.AtlasTestResource;
+import org.liveatlas.query.testing.ModelPublishing;
 import org.liveatlas.query.testing.SyntheticAtlas;
 
 /**
@@ -107,16 +108,19 @@ class PlatformRunIT {
                     http.send(multipart(base + "/v1/annotate", key, query), HttpResponse.BodyHandlers.ofString());
             assertThat(annotated.statusCode()).as(annotated.body()).isEqualTo(200);
             assertThat(annotated.body()).contains("\"cells_annotated\":20");
-        } finally {
             p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            assertThat(p.waitFor(30, TimeUnit.SECONDS))
+                    .as("the API stops on SIGTERM")
+                    .isTrue();
+            assertThat(Files.readString(Path.of("target", "platform-run.log")))
+                    .contains("generated the key 'local'")
+                    .doesNotContain(key);
+        } finally {
+            if (p.isAlive()) {
                 p.destroyForcibly();
             }
+            ModelPublishing.deleteTree(data);
         }
-        assertThat(Files.readString(Path.of("target", "platform-run.log")))
-                .contains("generated the key 'local'")
-                .doesNotContain(Files.readString(data.resolve("query-api/local-api-key"))
-                        .trim());
     }
 
     private static void awaitReady(HttpClient http, String base, Process p) throws Exception {

@@ -68,7 +68,8 @@ public final class ModelPublishing {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
+    /** Deletes a folder and everything in it. */
+    public static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
