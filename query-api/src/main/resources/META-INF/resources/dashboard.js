@@ -108,6 +108,36 @@ async function showWhere(label) {
   document.body.dataset.whereLoaded = label;
 }
 
+// what the .h5ad download needs: the job's result resource, or the small upload to annotate again
+let lastAnnotation = null;
+
+async function downloadH5ad() {
+  if (!lastAnnotation) {
+    return;
+  }
+  let response;
+  const headers = { "X-API-Key": keyInput.value, Accept: "application/x-hdf5" };
+  if (lastAnnotation.result) {
+    response = await fetch(lastAnnotation.result + "?format=h5ad", { headers });
+  } else {
+    const form = new FormData();
+    form.append("file", lastAnnotation.file);
+    form.append("k", lastAnnotation.k);
+    response = await fetch("/v1/annotate?format=h5ad", { method: "POST", headers, body: form });
+  }
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    showError(body.detail || response.status + " " + response.statusText);
+    return;
+  }
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(await response.blob());
+  a.download = "annotation.h5ad";
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
 function showAnnotation(result) {
   const labels = Object.keys(result.labels);
   bar("chartLabels", labels, labels.map((l) => result.labels[l]), "cells");
@@ -119,6 +149,7 @@ function showAnnotation(result) {
   const link = document.getElementById("annotateCsv");
   link.href = URL.createObjectURL(new Blob([header + rows.join("\n")], { type: "text/csv" }));
   link.hidden = false;
+  document.getElementById("annotateH5ad").hidden = false;
 }
 
 async function annotate(file, k) {
@@ -130,6 +161,7 @@ async function annotate(file, k) {
   progress.value = 0;
   const first = await api("/v1/annotate", { method: "POST", body: form });
   if (first.status === 200) {
+    lastAnnotation = { file, k };
     progress.value = 1;
     showAnnotation(first.body);
     return;
@@ -141,6 +173,7 @@ async function annotate(file, k) {
     progress.value = s.progress;
     document.getElementById("annotateStatus").textContent = s.state + ": " + s.cells_done + " of " + s.cells_total + " cells";
     if (s.state === "succeeded") {
+      lastAnnotation = { result: s.result };
       showAnnotation((await api(s.result)).body);
       return;
     }
@@ -160,6 +193,10 @@ document.querySelectorAll("nav button").forEach((b) =>
 document.getElementById("whereForm").addEventListener("submit", (e) => {
   e.preventDefault();
   showWhere(document.getElementById("whereLabel").value);
+});
+document.getElementById("annotateH5ad").addEventListener("click", (e) => {
+  e.preventDefault();
+  downloadH5ad();
 });
 document.getElementById("annotateForm").addEventListener("submit", (e) => {
   e.preventDefault();

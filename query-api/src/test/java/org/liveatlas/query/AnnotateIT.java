@@ -7,6 +7,8 @@ import static org.liveatlas.query.testing.Api.postJson;
 import static org.liveatlas.query.testing.AtlasTestResource.MEMBER_KEY;
 import static org.liveatlas.query.testing.AtlasTestResource.OUTSIDER_KEY;
 
+import io.jhdf.HdfFile;
+import io.jhdf.api.Dataset;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -201,6 +203,44 @@ class AnnotateIT {
         assertThat(s.absentUnknown()).isGreaterThanOrEqualTo(0.9);
         Response csv = as(OUTSIDER_KEY).get(path + "/result?format=csv");
         assertThat(csv.asString().lines().count()).isEqualTo(SyntheticAtlas.CELLS_PER_STUDY + 1);
+
+        // the .h5ad form: every cell with its call and statistics in obs, its embedding in obsm
+        Response h5ad = as(OUTSIDER_KEY).get(path + "/result?format=h5ad");
+        assertThat(h5ad.statusCode()).isEqualTo(200);
+        assertThat(h5ad.contentType()).startsWith("application/x-hdf5");
+        Path file = dir.resolve("result.h5ad");
+        Files.write(file, h5ad.asByteArray());
+        List<String> ids = result.jsonPath().getList("cells.cell_id");
+        List<String> labels = result.jsonPath().getList("cells.label");
+        List<String> voted = result.jsonPath().getList("cells.voted_label");
+        List<Float> minDist = result.jsonPath().getList("cells.min_dist", Float.class);
+        try (HdfFile h = new HdfFile(file)) {
+            assertThat((String[]) ((Dataset) h.getByPath("obs/_index")).getData())
+                    .containsExactlyElementsOf(ids);
+            assertThat((String[]) ((Dataset) h.getByPath("obs/celltype_call")).getData())
+                    .containsExactlyElementsOf(labels);
+            assertThat((String[]) ((Dataset) h.getByPath("obs/celltype_hint")).getData())
+                    .containsExactlyElementsOf(voted);
+            double[] d = (double[]) ((Dataset) h.getByPath("obs/min_dist")).getData();
+            for (int i = 0; i < d.length; i++) {
+                assertThat(d[i]).isCloseTo(minDist.get(i), org.assertj.core.data.Offset.offset(1e-5));
+            }
+            int[] unknown = (int[]) ((Dataset) h.getByPath("obs/unknown")).getData();
+            assertThat(unknown).hasSize(ids.size());
+            float[][] emb = (float[][]) ((Dataset) h.getByPath("obsm/X_scimilarity")).getData();
+            assertThat(emb).hasNumberOfRows(ids.size());
+            for (float[] v : emb) {
+                double norm = 0;
+                for (float x : v) {
+                    norm += x * x;
+                }
+                assertThat(v).hasSize(SyntheticAtlas.LATENT);
+                assertThat(Math.sqrt(norm)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+            }
+        }
+        Response byAccept = as(OUTSIDER_KEY).accept("application/x-hdf5").get(path + "/result");
+        assertThat(byAccept.contentType()).startsWith("application/x-hdf5");
+        assertThat(byAccept.asByteArray()).hasSameSizeAs(h5ad.asByteArray());
     }
 
     record Score(double knownAccuracy, double absentUnknown) {}

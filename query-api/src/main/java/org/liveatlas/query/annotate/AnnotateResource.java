@@ -11,6 +11,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -76,7 +77,7 @@ public class AnnotateResource {
     @POST
     @Path("/annotate")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Produces({MediaType.APPLICATION_JSON, TEXT_CSV})
+    @Produces({MediaType.APPLICATION_JSON, TEXT_CSV, AnnotationH5ad.MEDIA_TYPE})
     @Operation(summary = "Annotate an uploaded .h5ad, 10x .h5 or zipped 10x folder (form field 'file')")
     public Response annotateFile(
             @RestForm("file") FileUpload file,
@@ -106,7 +107,7 @@ public class AnnotateResource {
     @POST
     @Path("/annotate")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Produces({MediaType.APPLICATION_JSON, TEXT_CSV})
+    @Produces({MediaType.APPLICATION_JSON, TEXT_CSV, AnnotationH5ad.MEDIA_TYPE})
     @Operation(summary = "Annotate raw counts posted as JSON")
     public Response annotateJson(JsonRequest body, @QueryParam("format") String format) {
         Caller c = caller.get();
@@ -151,8 +152,10 @@ public class AnnotateResource {
 
     @GET
     @Path("/jobs/{id}/result")
-    @Produces({MediaType.APPLICATION_JSON, TEXT_CSV})
-    @Operation(summary = "A finished job's annotation, as JSON or CSV (?format=csv)")
+    @Produces({MediaType.APPLICATION_JSON, TEXT_CSV, AnnotationH5ad.MEDIA_TYPE})
+    @Operation(
+            summary = "A finished job's annotation, as JSON, CSV (?format=csv) or an .h5ad with labels, statistics and"
+                    + " embeddings (?format=h5ad)")
     public Response jobResult(@PathParam("id") String id, @QueryParam("format") String format) {
         Job j = jobs.find(caller.get(), id).orElseThrow(() -> noJob(id));
         if (j.state() != Job.State.SUCCEEDED) {
@@ -187,13 +190,15 @@ public class AnnotateResource {
     }
 
     private Response render(AnnotationResult r, String format) {
-        boolean csv = "csv".equalsIgnoreCase(format)
-                || (format == null
-                        && headers.getAcceptableMediaTypes().stream()
-                                .anyMatch(m -> m.isCompatible(MediaType.valueOf(TEXT_CSV)) && !m.isWildcardType()));
-        if (format != null && !csv && !"json".equalsIgnoreCase(format)) {
-            throw ApiProblem.badRequest("invalid-value", "format '" + format + "' is not json or csv")
+        boolean csv = "csv".equalsIgnoreCase(format) || (format == null && accepts(TEXT_CSV));
+        boolean h5ad =
+                "h5ad".equalsIgnoreCase(format) || (format == null && !csv && accepts(AnnotationH5ad.MEDIA_TYPE));
+        if (format != null && !csv && !h5ad && !"json".equalsIgnoreCase(format)) {
+            throw ApiProblem.badRequest("invalid-value", "format '" + format + "' is not json, csv or h5ad")
                     .with("field", "format");
+        }
+        if (h5ad) {
+            return h5ad(r);
         }
         if (csv) {
             return Response.ok(r.toCsv(), TEXT_CSV)
@@ -201,6 +206,34 @@ public class AnnotateResource {
                     .build();
         }
         return Response.ok(r, MediaType.APPLICATION_JSON).build();
+    }
+
+    private boolean accepts(String type) {
+        MediaType wanted = MediaType.valueOf(type);
+        return headers.getAcceptableMediaTypes().stream().anyMatch(m -> m.isCompatible(wanted) && !m.isWildcardType());
+    }
+
+    /** The result as an .h5ad, written to a staging file that is deleted once sent. */
+    private Response h5ad(AnnotationResult r) {
+        java.nio.file.Path file;
+        try {
+            java.nio.file.Path dir = config.annotate().workDir();
+            java.nio.file.Files.createDirectories(dir);
+            file = java.nio.file.Files.createTempFile(dir, "annotation-", ".h5ad");
+            AnnotationH5ad.write(r, file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot stage the .h5ad result", e);
+        }
+        StreamingOutput body = out -> {
+            try {
+                java.nio.file.Files.copy(file, out);
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        };
+        return Response.ok(body, AnnotationH5ad.MEDIA_TYPE)
+                .header("Content-Disposition", "attachment; filename=\"annotation.h5ad\"")
+                .build();
     }
 
     private int parseK(String k) {

@@ -1,5 +1,6 @@
 package org.liveatlas.query.annotate;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +21,8 @@ import org.liveatlas.core.annotate.ClusterCall;
  * @param unknownFraction share of annotated cells called unknown
  * @param clusters cluster-level calls, when a cluster column was given
  * @param cells per-cell results, in upload order
+ * @param embeddings each annotated cell's embedding (unit vector of the model), in the order of {@code
+ *     cells}; not part of the JSON (the {@code .h5ad} form carries it as {@code obsm/X_scimilarity})
  */
 public record AnnotationResult(
         String modelVersion,
@@ -32,7 +35,15 @@ public record AnnotationResult(
         Map<String, Long> labels,
         double unknownFraction,
         List<ClusterCall> clusters,
-        List<CellAnnotation> cells) {
+        List<CellAnnotation> cells,
+        @JsonIgnore List<float[]> embeddings) {
+
+    public AnnotationResult {
+        if (embeddings.size() != cells.size()) {
+            throw new IllegalArgumentException(
+                    "annotation: " + embeddings.size() + " embeddings for " + cells.size() + " cells");
+        }
+    }
 
     /** Columns of the CSV form. */
     static final String CSV_HEADER = "cell_id,label,voted_label,unknown,min_dist,max_dist,vs2nd,vs_all,"

@@ -26,6 +26,7 @@ import org.liveatlas.core.prep.PreprocessOptions;
 import org.liveatlas.core.prep.StudyPreprocessor;
 import org.liveatlas.core.qc.QcThresholds;
 import org.liveatlas.query.config.QueryConfig;
+import org.liveatlas.query.models.LoadedModel;
 import org.liveatlas.query.models.ModelRegistry;
 import org.liveatlas.query.problem.ApiProblem;
 import org.liveatlas.query.search.CellHit;
@@ -88,7 +89,13 @@ public class Annotator {
     /** Annotates every cell; {@code progress} receives the number of upload rows processed so far. */
     public AnnotationResult annotate(
             Caller caller, Uploads.Staged staged, AnnotateOptions options, IntConsumer progress) {
-        ModelRegistry.LoadedModel model = models.current();
+        try (LoadedModel.Lease lease = models.lease()) {
+            return annotate(lease.model(), caller, staged, options, progress);
+        }
+    }
+
+    private AnnotationResult annotate(
+            LoadedModel model, Caller caller, Uploads.Staged staged, AnnotateOptions options, IntConsumer progress) {
         List<String> genes = model.folder().geneOrder();
         AlignOptions align =
                 AlignOptions.DEFAULT.withMinSharedGenes(config.annotate().minSharedGenes());
@@ -107,6 +114,7 @@ public class Annotator {
         List<CellAnnotation> cells = new ArrayList<>();
         List<CellVote> votes = new ArrayList<>();
         List<Integer> rows = new ArrayList<>();
+        List<float[]> embeddings = new ArrayList<>();
         long read;
         int shared;
         List<String> clusterColumn = null;
@@ -122,6 +130,7 @@ public class Annotator {
                 for (int i = 0; i < chunk.cells(); i++) {
                     queries.add(Arrays.copyOfRange(flat, i * dim, (i + 1) * dim));
                 }
+                embeddings.addAll(queries);
                 List<List<CellHit>> hits = index.nearest(queries, options.k(), filter);
                 for (int i = 0; i < chunk.cells(); i++) {
                     List<Neighbour> neighbours = new ArrayList<>(hits.get(i).size());
@@ -179,7 +188,8 @@ public class Annotator {
                 sorted,
                 cells.isEmpty() ? 0 : (double) unknown / cells.size(),
                 clusters,
-                cells);
+                cells,
+                embeddings);
     }
 
     /** The safelist or blocklist as a clause of the k-NN filter, so excluded cells never come back. */

@@ -21,6 +21,22 @@ public interface QueryConfig {
     /** Where model versions are read from. */
     Models models();
 
+    /** The object store holding the model registry ({@code models/<version>/}). */
+    S3 s3();
+
+    /** The Kafka cluster carrying {@code ModelPublished} events. */
+    Kafka kafka();
+
+    /** The Flink cluster of the indexing pipeline (reported, never called). */
+    Flink flink();
+
+    /**
+     * The platform's data folder ({@code ATLAS_DATA_DIR}); the API keeps its model cache and its local
+     * key file under {@code <data-dir>/query-api/}.
+     */
+    @WithDefault("${atlas.data-dir:.atlas}")
+    Path dataDir();
+
     /** Search limits and defaults. */
     Search search();
 
@@ -32,8 +48,8 @@ public interface QueryConfig {
 
     /** OpenSearch connection and index names. */
     interface OpenSearch {
-        /** Base URL of the OpenSearch cluster. */
-        @WithDefault("http://127.0.0.1:9200")
+        /** Base URL of the OpenSearch cluster; the platform's {@code ATLAS_OPENSEARCH_URL} when set. */
+        @WithDefault("${atlas.opensearch.url:http://127.0.0.1:9200}")
         String url();
 
         /** Alias (or index) of the cells of the current model version. */
@@ -51,15 +67,60 @@ public interface QueryConfig {
 
     /** The model registry: one folder per version in the registry format of the core's {@code ModelFolder}. */
     interface Models {
-        /** Folder holding {@code <version>/manifest.json, encoder.safetensors, ...}. */
+        /** Where the registry is: the object store (followed on Kafka) or a local folder. */
+        @WithDefault("store")
+        ModelSource source();
+
+        /** With {@code source=folder}: folder holding {@code <version>/manifest.json, encoder.safetensors, ...}. */
         @WithDefault(".atlas/models")
         Path dir();
+
+        /** Seconds between two looks at the registry and the cells alias (besides every ModelPublished event). */
+        @WithDefault("5")
+        int refreshSeconds();
 
         /**
          * Version used to embed queries; when absent, the newest {@code published} (else {@code
          * imported}) version by manifest creation time.
          */
         Optional<String> current();
+    }
+
+    /** Object store connection (the platform's {@code ATLAS_S3_*}). */
+    interface S3 {
+        /** S3 endpoint URL. */
+        @WithDefault("${atlas.s3.endpoint:http://127.0.0.1:9000}")
+        String endpoint();
+
+        /** Access key. */
+        @WithDefault("${atlas.s3.access-key:atlas}")
+        String accessKey();
+
+        /** Secret key. */
+        @WithDefault("${atlas.s3.secret-key:atlas-local-secret}")
+        String secretKey();
+
+        /** Bucket holding {@code models/}. */
+        @WithDefault("${atlas.s3.bucket:atlas}")
+        String bucket();
+    }
+
+    /** Kafka connection. */
+    interface Kafka {
+        /** Bootstrap servers. */
+        @WithDefault("${atlas.kafka.bootstrap:127.0.0.1:9092}")
+        String bootstrap();
+
+        /** Topic of {@code ModelPublished} events. */
+        @WithDefault("atlas.models")
+        String modelsTopic();
+    }
+
+    /** Flink REST endpoint. */
+    interface Flink {
+        /** REST URL of the pipeline's Flink cluster. */
+        @WithDefault("${atlas.flink.rest-url:http://127.0.0.1:8081}")
+        String restUrl();
     }
 
     /** Search limits. */
@@ -124,9 +185,53 @@ public interface QueryConfig {
         @WithDefault("false")
         boolean anonymousAccess();
 
+        /**
+         * File of extra keys ({@code <name>.sha256=...}, {@code <name>.groups=a,b}); when no key is
+         * configured at all and {@code generate-local-key} is on, a key named {@code local} is generated
+         * into it on first start. Default {@code <data-dir>/query-api/api-keys.properties}.
+         */
+        Optional<Path> keyFile();
+
+        /** Whether a first start without any key generates the {@code local} key (see {@link #keyFile()}). */
+        @WithDefault("true")
+        boolean generateLocalKey();
+
+        /** Groups of the generated {@code local} key. */
+        Optional<Set<String>> localKeyGroups();
+
+        /** OIDC bearer tokens (JWT, RS256), accepted beside API keys when an issuer is configured. */
+        Oidc oidc();
+
         /** Requests per minute per caller (anonymous callers share one budget per address). */
         @WithDefault("600")
         int requestsPerMinute();
+    }
+
+    /** Validation of bearer tokens. */
+    interface Oidc {
+        /** Expected {@code iss}; bearer tokens are refused (401) while none is configured. */
+        Optional<String> issuer();
+
+        /** JWKS URL of the issuer (keys fetched and cached); one of this and {@code public-key-file}. */
+        Optional<String> jwksUrl();
+
+        /** PEM file with the issuer's RSA public key (no network needed). */
+        Optional<Path> publicKeyFile();
+
+        /** Expected {@code aud}, if any. */
+        Optional<String> audience();
+
+        /** Claim holding the caller's groups (a list of strings, or a space/comma separated string). */
+        @WithDefault("groups")
+        String groupsClaim();
+
+        /** Claim naming the caller (logs, job ownership). */
+        @WithDefault("sub")
+        String nameClaim();
+
+        /** Seconds of clock skew allowed on {@code exp} and {@code nbf}. */
+        @WithDefault("30")
+        int clockSkewSeconds();
     }
 
     /** One configured API key. */

@@ -40,12 +40,9 @@ public class AtlasReadiness implements HealthCheck {
             b.withData("opensearch", "unreachable");
             up = false;
         }
-        try {
-            b.withData("model", models.currentManifest().version());
-        } catch (RuntimeException e) {
-            b.withData("model", "none");
-            up = false;
-        }
+        String model = models.servingVersion().orElse(null);
+        b.withData("model", model == null ? "none" : model);
+        up &= model != null;
         return b.status(up).build();
     }
 }

@@ -1,128 +1,283 @@
 package org.liveatlas.query.models;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.minio.MinioClient;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.nio.file.Files;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.liveatlas.core.encoder.EncoderOptions;
 import org.liveatlas.core.encoder.ScimilarityEncoder;
 import org.liveatlas.core.model.Manifest;
 import org.liveatlas.core.model.ModelFolder;
 import org.liveatlas.core.model.ModelStatus;
+import org.liveatlas.query.config.ModelSource;
 import org.liveatlas.query.config.QueryConfig;
 import org.liveatlas.query.problem.ApiProblem;
+import org.liveatlas.schemas.index.IndexMappings;
+import org.opensearch.client.opensearch.OpenSearchClient;
 
 /**
- * The model versions in the registry folder ({@code atlas.query.models.dir}, one sub-folder per version
- * in the core's registry format) and the encoder of the current one, loaded once and swapped when the
- * current version changes.
+ * The model registry as the API sees it (the object store's {@code models/<version>/}, followed through
+ * {@code ModelPublished} events on Kafka, or a local folder) and the encoder of the serving version.
+ *
+ * <p>The serving version is the one whose index ({@code cells-<version>}) the cells alias points at, so
+ * queries are embedded with the model their index was built with; a newly published version serves once
+ * the re-indexing has moved the alias. Without such a match it is the newest {@code published} (else
+ * {@code imported}) version; {@code atlas.query.models.current} pins one. The registry is re-read on every
+ * event and every {@code refresh-seconds}; a new version is downloaded and loaded before it replaces the
+ * old one in one reference swap, and the old encoder is closed when its last request is done.
  */
 @ApplicationScoped
 public class ModelRegistry {
     private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    /** The hint every "no model" problem carries. */
+    static final String TRAIN_HINT = "run ./atlas train (the trainer publishes a model to the registry), or import"
+            + " SCimilarity's weights into models/<version>/";
 
-    private final Path dir;
+    private final QueryConfig config;
+    private final ModelCatalog catalog;
+    private final Supplier<Set<String>> aliasTargets;
+    private final MinioClient s3;
     private final Optional<String> pinned;
-    private LoadedModel loaded;
+    private volatile Snapshot snapshot = new Snapshot(List.of(), null, Instant.EPOCH, null);
+    private ScheduledExecutorService timer;
+    private ModelEventsFollower follower;
+    private String lastWarning;
 
-    ModelRegistry(QueryConfig config) {
-        this.dir = config.models().dir();
+    @Inject
+    ModelRegistry(QueryConfig config, OpenSearchClient client) {
+        this.config = config;
+        String alias = config.opensearch().cellsIndex();
+        this.aliasTargets = () -> aliasTargets(client, alias);
         this.pinned = config.models().current();
+        if (config.models().source() == ModelSource.STORE) {
+            this.s3 = MinioClient.builder()
+                    .endpoint(config.s3().endpoint())
+                    .credentials(config.s3().accessKey(), config.s3().secretKey())
+                    .build();
+            Path cache = config.dataDir().resolve("query-api").resolve("models");
+            this.catalog =
+                    new StoreCatalog(s3, config.s3().endpoint(), config.s3().bucket(), cache);
+        } else {
+            this.s3 = null;
+            this.catalog = new FolderCatalog(config.models().dir());
+        }
     }
 
-    /** Every version with a manifest, newest first. */
+    /** A registry over {@code catalog} without timer or events (tests of the choice and its problems). */
+    ModelRegistry(ModelCatalog catalog, Optional<String> pinned, Supplier<Set<String>> aliasTargets) {
+        this.config = null;
+        this.catalog = catalog;
+        this.pinned = pinned;
+        this.aliasTargets = aliasTargets;
+        this.s3 = null;
+    }
+
+    /**
+     * What the registry held at its last look.
+     *
+     * @param manifests every version, newest first
+     * @param serving the serving model, null while none may serve
+     * @param at when the registry was read
+     * @param problem why no model serves, when none does
+     */
+    record Snapshot(List<Manifest> manifests, LoadedModel serving, Instant at, String problem) {}
+
+    void start(@Observes StartupEvent ev) {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "model-registry");
+            t.setDaemon(true);
+            return t;
+        });
+        int every = Math.max(1, config.models().refreshSeconds());
+        timer.scheduleWithFixedDelay(this::refreshQuietly, 0, every, TimeUnit.SECONDS);
+        if (config.models().source() == ModelSource.STORE) {
+            follower = new ModelEventsFollower(
+                    config.kafka().bootstrap(),
+                    config.kafka().modelsTopic(),
+                    () -> timer.execute(this::refreshQuietly));
+            follower.start();
+        }
+        LOG.infof("model registry: %s", catalog.describe());
+    }
+
+    /** Every version, newest first, with metrics and status. */
     public List<Manifest> list() {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        List<Manifest> out = new ArrayList<>();
-        try (Stream<Path> folders = Files.list(dir)) {
-            for (Path f : folders.sorted().toList()) {
-                Path m = f.resolve(ModelFolder.MANIFEST);
-                if (Files.isRegularFile(m)) {
-                    try {
-                        out.add(JSON.readValue(m.toFile(), Manifest.class));
-                    } catch (IOException | RuntimeException e) {
-                        LOG.warnf("model folder %s has an unreadable manifest, skipped: %s", f, e.getMessage());
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot list model folder " + dir, e);
-        }
-        out.sort(Comparator.comparing(Manifest::created).reversed());
-        return out;
+        return fresh().manifests();
     }
 
-    /** The manifest of the version queries are embedded with. */
-    public Manifest currentManifest() {
-        List<Manifest> all = list();
-        if (pinned.isPresent()) {
-            return all.stream()
-                    .filter(m -> m.version().equals(pinned.get()))
-                    .findFirst()
-                    .orElseThrow(() -> noModel("the configured atlas.query.models.current '" + pinned.get()
-                            + "' is not a model folder under " + dir));
+    /** The version serving queries, if any. */
+    public Optional<String> servingVersion() {
+        LoadedModel m = fresh().serving();
+        return m == null ? Optional.empty() : Optional.of(m.version());
+    }
+
+    /** The serving model (for its manifest, gene order and width); 503 problem when none. */
+    public LoadedModel current() {
+        Snapshot s = fresh();
+        if (s.serving() == null) {
+            throw noModel(s);
         }
-        return all.stream()
+        return s.serving();
+    }
+
+    /** The manifest of the serving model; 503 problem when none. */
+    public Manifest currentManifest() {
+        return current().manifest();
+    }
+
+    /**
+     * A lease on the serving model for embedding: the model stays open until the lease is closed, even if
+     * another version takes over meanwhile.
+     */
+    public LoadedModel.Lease lease() {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            LoadedModel m = current();
+            if (m.tryAcquire()) {
+                return new LoadedModel.Lease(m);
+            }
+            // swapped out and closed between the read and the lease: read again
+        }
+        throw ApiProblem.of(503, "model-swapping", "Service unavailable", "the model is being replaced; retry");
+    }
+
+    /** Reads the registry and the alias now and swaps the serving model if it changed. */
+    public synchronized void refresh() {
+        List<Manifest> all = new ArrayList<>(catalog.list());
+        all.sort(Comparator.comparing(Manifest::created)
+                .thenComparing(Manifest::version)
+                .reversed());
+        Optional<Manifest> chosen;
+        String why = null;
+        if (pinned.isPresent()) {
+            chosen = all.stream().filter(m -> m.version().equals(pinned.get())).findFirst();
+            if (chosen.isEmpty()) {
+                why = "the configured atlas.query.models.current '" + pinned.get() + "' is not in the model registry ("
+                        + catalog.describe() + "); unset it or publish that version";
+            }
+        } else {
+            chosen = choose(all, aliasTargets.get());
+            if (chosen.isEmpty()) {
+                why = "no model published yet; " + TRAIN_HINT;
+            }
+        }
+        LoadedModel previous = snapshot.serving();
+        LoadedModel serving = previous;
+        if (chosen.isPresent()
+                && (previous == null || !previous.version().equals(chosen.get().version()))) {
+            serving = load(chosen.get());
+        } else if (chosen.isEmpty()) {
+            serving = null;
+        }
+        snapshot = new Snapshot(List.copyOf(all), serving, Instant.now(), why);
+        if (previous != null && previous != serving) {
+            LOG.infof("serving model %s (was %s)", serving == null ? "none" : serving.version(), previous.version());
+            previous.release();
+        }
+    }
+
+    /**
+     * The version to serve: the one behind the cells alias (unless rejected or never evaluated), else the
+     * newest published, else the newest imported.
+     */
+    static Optional<Manifest> choose(List<Manifest> newestFirst, Set<String> aliasTargets) {
+        Optional<Manifest> behindAlias = newestFirst.stream()
+                .filter(m -> m.status() != ModelStatus.REJECTED && m.status() != ModelStatus.CANDIDATE)
+                .filter(m -> aliasTargets.contains(IndexMappings.cellsIndexName(m.version())))
+                .findFirst();
+        if (behindAlias.isPresent()) {
+            return behindAlias;
+        }
+        return newestFirst.stream()
                 .filter(m -> m.status() == ModelStatus.PUBLISHED)
                 .findFirst()
-                .or(() -> all.stream()
+                .or(() -> newestFirst.stream()
                         .filter(m -> m.status() == ModelStatus.IMPORTED)
-                        .findFirst())
-                .orElseThrow(() -> noModel("no published model under " + dir
-                        + "; train one with the trainer or import SCimilarity's weights"));
+                        .findFirst());
     }
 
-    /** The current model, loaded (weights and encoder) on first use and reloaded when it changes. */
-    public synchronized LoadedModel current() {
-        Manifest m = currentManifest();
-        if (loaded == null || !loaded.manifest().version().equals(m.version())) {
-            ModelFolder folder = ModelFolder.load(dir.resolve(m.version()));
-            ScimilarityEncoder encoder = ScimilarityEncoder.open(folder, EncoderOptions.defaults());
-            LoadedModel previous = loaded;
-            loaded = new LoadedModel(m, folder, encoder);
-            if (previous != null) {
-                previous.encoder().close();
-            }
-            LOG.infof(
-                    "model %s loaded: %d genes, latent %d",
-                    m.version(), folder.geneOrder().size(), encoder.latentDim());
+    private LoadedModel load(Manifest m) {
+        Path dir = catalog.fetch(m.version());
+        ModelFolder folder = ModelFolder.load(dir);
+        ScimilarityEncoder encoder = ScimilarityEncoder.open(folder, EncoderOptions.defaults());
+        LOG.infof(
+                "model %s loaded from %s: %d genes, latent %d",
+                m.version(), catalog.describe(), folder.geneOrder().size(), encoder.latentDim());
+        return new LoadedModel(m, folder, encoder);
+    }
+
+    /** The indexes the cells alias points at; empty when it is no alias (a plain index) or absent. */
+    private static Set<String> aliasTargets(OpenSearchClient client, String alias) {
+        try {
+            return Set.copyOf(
+                    client.indices().getAlias(g -> g.name(alias)).result().keySet());
+        } catch (Exception e) {
+            return Set.of();
         }
-        return loaded;
+    }
+
+    /** The snapshot, read again first when no model served at the last look and that look is over a second old. */
+    private Snapshot fresh() {
+        Snapshot s = snapshot;
+        if (s.serving() == null && s.at().isBefore(Instant.now().minusSeconds(1))) {
+            refreshQuietly();
+            s = snapshot;
+        }
+        return s;
+    }
+
+    private void refreshQuietly() {
+        try {
+            refresh();
+            lastWarning = null;
+        } catch (RuntimeException e) {
+            String msg = e.getMessage();
+            if (!java.util.Objects.equals(msg, lastWarning)) {
+                LOG.warnf("model registry not read (the serving model stays): %s", msg);
+                lastWarning = msg;
+            }
+            Snapshot s = snapshot;
+            snapshot = new Snapshot(s.manifests(), s.serving(), Instant.now(), s.serving() == null ? msg : null);
+        }
+    }
+
+    private static ApiProblem noModel(Snapshot s) {
+        String detail = s.problem() != null ? s.problem() : "no model published yet; " + TRAIN_HINT;
+        return ApiProblem.of(503, "no-model", "Service unavailable", detail);
     }
 
     @PreDestroy
     synchronized void close() {
-        if (loaded != null) {
-            loaded.encoder().close();
-            loaded = null;
+        if (follower != null) {
+            follower.close();
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        LoadedModel m = snapshot.serving();
+        snapshot = new Snapshot(List.of(), null, Instant.now(), "the API is stopping");
+        if (m != null) {
+            m.release();
+        }
+        if (s3 != null) {
+            try {
+                s3.close();
+            } catch (Exception e) {
+                LOG.debugf("closing the S3 client: %s", e.getMessage());
+            }
         }
     }
-
-    private static ApiProblem noModel(String detail) {
-        return ApiProblem.of(503, "no-model", "Service unavailable", detail);
-    }
-
-    /**
-     * A model ready to embed.
-     *
-     * @param manifest its manifest
-     * @param folder its weights and gene order
-     * @param encoder the encoder (thread-safe)
-     */
-    public record LoadedModel(Manifest manifest, ModelFolder folder, ScimilarityEncoder encoder) {}
 }

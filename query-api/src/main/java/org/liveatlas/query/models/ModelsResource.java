@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.liveatlas.core.model.Manifest;
-import org.liveatlas.query.problem.ApiProblem;
 import org.liveatlas.query.security.CurrentCaller;
 
 /** {@code /v1/models}: the model versions and the one queries are embedded with. */
@@ -40,18 +39,11 @@ public class ModelsResource {
     public record CurrentModel(Manifest manifest, int genes, int latentDim, List<Integer> hiddenLayers) {}
 
     @GET
-    @Operation(summary = "Model versions, newest first, with their manifests")
+    @Operation(summary = "Every model version of the registry (published, rejected, ...), newest first, with metrics")
     public Map<String, List<ModelView>> list() {
         caller.get();
         List<Manifest> all = registry.list();
-        String serving;
-        try {
-            serving = all.isEmpty() ? null : registry.currentManifest().version();
-        } catch (ApiProblem e) {
-            // versions exist but none may serve: list them, none marked current
-            serving = null;
-        }
-        String current = serving;
+        String current = registry.servingVersion().orElse(null);
         return Map.of(
                 "models",
                 all.stream()
@@ -64,7 +56,7 @@ public class ModelsResource {
     @Operation(summary = "The model queries are embedded with: manifest, metrics, gene count, architecture")
     public CurrentModel current() {
         caller.get();
-        ModelRegistry.LoadedModel m = registry.current();
+        LoadedModel m = registry.current();
         return new CurrentModel(
                 m.manifest(),
                 m.folder().geneOrder().size(),

@@ -106,7 +106,7 @@ public class SearchService {
     }
 
     private String version() {
-        return models.currentManifest().version();
+        return models.servingVersion().orElse(null);
     }
 
     private static List<SearchResults.QueryHits> wrap(List<List<CellHit>> hits, List<String> cellIds, int limit) {

@@ -10,8 +10,9 @@ import org.liveatlas.query.config.QueryConfig;
 import org.liveatlas.query.problem.ProblemDocument;
 
 /**
- * Authenticates every {@code /v1} request by its {@code X-API-Key} header, applies the caller's rate
- * limit and the request size limit, before any resource method runs.
+ * Authenticates every {@code /v1} request by its {@code X-API-Key} header or an OIDC bearer token
+ * ({@code Authorization: Bearer <JWT>}), applies the caller's rate limit and the request size limit,
+ * before any resource method runs.
  */
 public class ApiKeyFilter {
     /** Header carrying the API key. */
@@ -29,6 +30,9 @@ public class ApiKeyFilter {
     @Inject
     QueryConfig config;
 
+    @Inject
+    BearerTokens tokens;
+
     @ServerRequestFilter
     public Optional<Response> authenticate(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
@@ -36,14 +40,38 @@ public class ApiKeyFilter {
             return Optional.empty();
         }
         String key = request.getHeaderString(HEADER);
+        String authorization = request.getHeaderString("Authorization");
         Caller caller;
-        if (key == null || key.isBlank()) {
+        if ((key == null || key.isBlank()) && authorization != null && !authorization.isBlank()) {
+            if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return Optional.of(ProblemDocument.build(
+                        401,
+                        "invalid-token",
+                        "Unauthorized",
+                        "the Authorization header must be 'Bearer <token>'; or send an API key in " + HEADER,
+                        path,
+                        Map.of()));
+            }
+            StringBuilder why = new StringBuilder();
+            Optional<Caller> found = tokens.validate(authorization.substring(7).trim(), why);
+            if (found.isEmpty()) {
+                return Optional.of(ProblemDocument.build(
+                        401,
+                        "invalid-token",
+                        "Unauthorized",
+                        why + "; get a new token from the issuer",
+                        path,
+                        Map.of()));
+            }
+            caller = found.get();
+        } else if (key == null || key.isBlank()) {
             if (!config.security().anonymousAccess()) {
                 return Optional.of(ProblemDocument.build(
                         401,
                         "missing-api-key",
                         "Unauthorized",
-                        "this API needs an API key in the " + HEADER + " header",
+                        "this API needs an API key in the " + HEADER + " header"
+                                + (tokens.enabled() ? " or an OIDC bearer token (Authorization: Bearer)" : ""),
                         path,
                         Map.of()));
             }

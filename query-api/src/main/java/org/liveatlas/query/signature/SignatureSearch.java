@@ -16,6 +16,7 @@ import org.liveatlas.core.prep.StudyPreprocessor;
 import org.liveatlas.core.qc.QcThresholds;
 import org.liveatlas.query.annotate.Uploads;
 import org.liveatlas.query.config.QueryConfig;
+import org.liveatlas.query.models.LoadedModel;
 import org.liveatlas.query.models.ModelRegistry;
 import org.liveatlas.query.problem.ApiProblem;
 import org.liveatlas.query.search.SearchFilters;
@@ -68,6 +69,19 @@ public class SignatureSearch {
             double topFraction,
             int k,
             SearchFilters filters) {
+        try (LoadedModel.Lease lease = models.lease()) {
+            return run(lease.model(), caller, staged, signature, topFraction, k, filters);
+        }
+    }
+
+    private Answer run(
+            LoadedModel model,
+            Caller caller,
+            Uploads.Staged staged,
+            List<String> signature,
+            double topFraction,
+            int k,
+            SearchFilters filters) {
         if (signature == null || signature.isEmpty()) {
             throw ApiProblem.badRequest("missing-genes", "give the signature as a list of gene symbols in 'genes'");
         }
@@ -76,7 +90,6 @@ public class SignatureSearch {
                     .with("field", "top_fraction");
         }
         search.checkK(k);
-        ModelRegistry.LoadedModel model = models.current();
         List<String> genes = model.folder().geneOrder();
         Map<String, Integer> position = new HashMap<>();
         for (int i = 0; i < genes.size(); i++) {

@@ -46,7 +46,10 @@ public class AtlasResource {
         var filter = CellIndex.filter(caller.get(), SearchFilters.none(), false, null);
         try {
             SearchResponse<Void> r = client.search(
+                    // a fresh stack has no cells index yet: zeros, not an error
                     s -> s.index(config.opensearch().cellsIndex())
+                            .ignoreUnavailable(true)
+                            .allowNoIndices(true)
                             .size(0)
                             .trackTotalHits(t -> t.enabled(true))
                             .query(filter)
@@ -56,6 +59,9 @@ public class AtlasResource {
                             .aggregations("studies", a -> a.cardinality(c -> c.field("study_id"))),
                     Void.class);
             Map<String, Long> labels = new LinkedHashMap<>();
+            if (r.aggregations().get("labels") == null) {
+                return new Summary(0, 0, labels);
+            }
             for (StringTermsBucket b :
                     r.aggregations().get("labels").sterms().buckets().array()) {
                 labels.put(b.key(), b.docCount());

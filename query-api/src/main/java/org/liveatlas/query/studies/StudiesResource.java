@@ -86,7 +86,10 @@ public class StudiesResource {
                         .filter(f -> f.term(t -> t.field("study_id").value(FieldValue.of(id))))));
         try {
             SearchResponse<StudyDocument> r = client.search(
+                    // a fresh stack has no studies index yet: an empty list, not an error
                     s -> s.index(config.opensearch().studiesIndex())
+                            .ignoreUnavailable(true)
+                            .allowNoIndices(true)
                             .size(MAX_STUDIES)
                             .query(q)
                             .sort(o -> o.field(f -> f.field("study_id").order(SortOrder.Asc))),
@@ -102,6 +105,8 @@ public class StudiesResource {
         try {
             SearchResponse<Void> r = client.search(
                     s -> s.index(config.opensearch().cellsIndex())
+                            .ignoreUnavailable(true)
+                            .allowNoIndices(true)
                             .size(0)
                             .query(filter)
                             .aggregations(
@@ -109,6 +114,9 @@ public class StudiesResource {
                                     a -> a.terms(t -> t.field("study_id").size(MAX_STUDIES))),
                     Void.class);
             Map<String, Long> out = new java.util.HashMap<>();
+            if (r.aggregations().get("studies") == null) {
+                return out; // no cells index yet
+            }
             for (StringTermsBucket b :
                     r.aggregations().get("studies").sterms().buckets().array()) {
                 out.put(b.key(), b.docCount());

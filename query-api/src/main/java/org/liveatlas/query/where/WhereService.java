@@ -97,7 +97,7 @@ public class WhereService {
         Aggregated found = aggregate(hits);
         Aggregated all = aggregate(CellIndex.filter(caller, filters, false, null));
         return new WhereAnswer(
-                models.list().isEmpty() ? null : models.currentManifest().version(),
+                models.servingVersion().orElse(null),
                 found.total,
                 groups(found.byStudy, all.byStudy, found.total),
                 groups(found.bySample, all.bySample, found.total),

@@ -2,6 +2,7 @@ package org.liveatlas.query.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.minio.MinioClient;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.net.URI;
@@ -11,14 +12,22 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.liveatlas.core.model.Manifest;
+import org.liveatlas.core.model.ModelStatus;
 import org.liveatlas.core.synth.SyntheticStudy;
 import org.liveatlas.infra.stack.AtlasStack;
+import org.liveatlas.infra.stack.Endpoints;
 import org.liveatlas.infra.stack.ServiceName;
 import org.liveatlas.infra.stack.StackConfig;
 import org.liveatlas.infra.stack.StackKey;
@@ -28,9 +37,11 @@ import org.liveatlas.schemas.index.IndexMappings;
 import org.liveatlas.schemas.index.KnnSettings;
 
 /**
- * Starts the real embedded OpenSearch (k-NN plugin) with the infra module's stack classes on free ports,
- * indexes the {@link SyntheticAtlas} with the schemas' index mappings, saves its model, and hands the
- * endpoints, model folder and test API keys to the application as configuration.
+ * Starts the real embedded Kafka, S3 store and OpenSearch (k-NN plugin) with the infra module's stack
+ * classes on free ports, indexes the {@link SyntheticAtlas} with the schemas' index mappings, publishes its
+ * model as the trainer does (registry folder in the bucket, manifest last, then {@code ModelPublished}) beside
+ * a rejected version, and hands the endpoints, test API keys and the test issuer's public key to the
+ * application as configuration.
  */
 public final class AtlasTestResource implements QuarkusTestResourceLifecycleManager {
     /** Key of a caller outside every group. */
@@ -42,6 +53,15 @@ public final class AtlasTestResource implements QuarkusTestResourceLifecycleMana
     /** Uploads with more cells run as jobs in the tests. */
     public static final int SYNC_MAX_CELLS = 200;
 
+    /** Issuer of the test bearer tokens. */
+    public static final String ISSUER = "https://issuer.liveatlas.test";
+    /** Claim carrying the groups in the test tokens (not the default, to prove it is configurable). */
+    public static final String GROUPS_CLAIM = "atlas_groups";
+    /** A version the gate rejected: listed, never served. */
+    public static final String REJECTED_VERSION = "synth-r0";
+    /** Key pair of the test issuer, generated per test JVM. */
+    public static final KeyPair ISSUER_KEYS = rsaKeyPair();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private AtlasStack stack;
     private Path dir;
@@ -52,16 +72,51 @@ public final class AtlasTestResource implements QuarkusTestResourceLifecycleMana
             dir = Files.createTempDirectory(
                     "liveatlas-query-it-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            stack = new AtlasStack(stackConfig(dir.resolve("stack")), EnumSet.of(ServiceName.OPENSEARCH));
+            stack = new AtlasStack(
+                    stackConfig(dir.resolve("stack")),
+                    EnumSet.of(ServiceName.KAFKA, ServiceName.S3, ServiceName.OPENSEARCH));
             stack.up(line -> System.out.println("[query test stack] " + line));
-            String url = stack.endpoints().openSearchUrl();
+            Endpoints e = stack.endpoints();
+            String url = e.openSearchUrl();
             SyntheticAtlas atlas = SyntheticAtlas.shared();
             Path models = dir.resolve("models");
-            atlas.saveModel(models);
+            Manifest published = atlas.saveModel(
+                    models, SyntheticAtlas.MODEL_VERSION, ModelStatus.PUBLISHED, Instant.parse("2026-11-01T00:00:00Z"));
+            atlas.saveModel(models, REJECTED_VERSION, ModelStatus.REJECTED, Instant.parse("2026-11-02T00:00:00Z"));
             index(url, atlas);
+            String bucket = stack.config().get(StackKey.S3_BUCKET);
+            try (MinioClient s3 = MinioClient.builder()
+                    .endpoint(e.s3Endpoint())
+                    .credentials(e.s3AccessKey(), e.s3SecretKey())
+                    .build()) {
+                ModelPublishing.upload(s3, bucket, models.resolve(REJECTED_VERSION), REJECTED_VERSION);
+                ModelPublishing.upload(
+                        s3, bucket, models.resolve(SyntheticAtlas.MODEL_VERSION), SyntheticAtlas.MODEL_VERSION);
+            }
+            ModelPublishing.announce(
+                    e.kafkaBootstrap(),
+                    published,
+                    SyntheticAtlas.LATENT,
+                    atlas.genes().size());
+            Path publicKey = dir.resolve("issuer-public.pem");
+            Files.writeString(
+                    publicKey,
+                    "-----BEGIN PUBLIC KEY-----\n"
+                            + Base64.getMimeEncoder()
+                                    .encodeToString(ISSUER_KEYS.getPublic().getEncoded())
+                            + "\n-----END PUBLIC KEY-----\n");
             Map<String, String> config = new HashMap<>();
             config.put("atlas.query.opensearch.url", url);
-            config.put("atlas.query.models.dir", models.toString());
+            config.put("atlas.query.s3.endpoint", e.s3Endpoint());
+            config.put("atlas.query.s3.access-key", e.s3AccessKey());
+            config.put("atlas.query.s3.secret-key", e.s3SecretKey());
+            config.put("atlas.query.s3.bucket", bucket);
+            config.put("atlas.query.kafka.bootstrap", e.kafkaBootstrap());
+            config.put("atlas.query.data-dir", dir.resolve("data").toString());
+            config.put("atlas.query.models.refresh-seconds", "1");
+            config.put("atlas.query.security.oidc.issuer", ISSUER);
+            config.put("atlas.query.security.oidc.public-key-file", publicKey.toString());
+            config.put("atlas.query.security.oidc.groups-claim", GROUPS_CLAIM);
             config.put("atlas.query.annotate.work-dir", dir.resolve("uploads").toString());
             config.put("atlas.query.annotate.min-shared-genes", "100");
             config.put("atlas.query.annotate.sync-max-cells", Integer.toString(SYNC_MAX_CELLS));
@@ -72,7 +127,7 @@ public final class AtlasTestResource implements QuarkusTestResourceLifecycleMana
             config.put("atlas.query.security.keys.member.groups", SyntheticAtlas.PRIVATE_GROUP);
             config.put("liveatlas.test.data-dir", dir.toString());
             return config;
-        } catch (IOException | InterruptedException e) {
+        } catch (Exception e) {
             throw new IllegalStateException("cannot start the query API's test atlas: " + e.getMessage(), e);
         }
     }
@@ -92,7 +147,7 @@ public final class AtlasTestResource implements QuarkusTestResourceLifecycleMana
     }
 
     /** The cells and studies indexes of the atlas, built as the indexing pipeline builds them. */
-    static void index(String url, SyntheticAtlas atlas) throws IOException, InterruptedException {
+    public static void index(String url, SyntheticAtlas atlas) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         String cells = IndexMappings.cellsIndexName(SyntheticAtlas.MODEL_VERSION);
         send(
@@ -202,6 +257,16 @@ public final class AtlasTestResource implements QuarkusTestResourceLifecycleMana
             throw new IllegalStateException(method + " " + url + " answered " + r.statusCode() + ": " + r.body());
         }
         return r.body();
+    }
+
+    private static KeyPair rsaKeyPair() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            return g.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no RSA", e);
+        }
     }
 
     /** Configuration of a private OpenSearch for the benchmark (free ports, 1 GB heap). */

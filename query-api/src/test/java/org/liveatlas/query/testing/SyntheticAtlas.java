@@ -101,17 +101,23 @@ public final class SyntheticAtlas {
 
     /** Saves the model as version {@link #MODEL_VERSION} under {@code modelsDir}. */
     public void saveModel(Path modelsDir) {
+        saveModel(modelsDir, MODEL_VERSION, ModelStatus.PUBLISHED, Instant.parse("2026-11-01T00:00:00Z"));
+    }
+
+    /** Saves the atlas's encoder under another version, status and creation time (registry tests). */
+    public Manifest saveModel(Path modelsDir, String version, ModelStatus status, Instant created) {
         Manifest m = new Manifest(
                 Manifest.FORMAT_VERSION,
-                MODEL_VERSION,
+                version,
                 null,
-                Instant.parse("2026-11-01T00:00:00Z"),
+                created,
                 Map.of("kind", "seeded random encoder for tests"),
                 Map.of("unknown_threshold_percentile", 99.0),
                 threshold,
-                ModelStatus.PUBLISHED,
+                status,
                 null);
-        model.save(modelsDir.resolve(MODEL_VERSION), m);
+        model.save(modelsDir.resolve(version), m);
+        return m;
     }
 
     public SyntheticStudy study(String id) {
@@ -179,6 +185,45 @@ public final class SyntheticAtlas {
                 q.genes().symbols(),
                 Map.of("gene_ids", q.genes().ids()));
         return file;
+    }
+
+    /**
+     * Writes {@code cells} cells as an {@code .h5ad}: the query study's cells repeated in order, each copy with
+     * its own id ({@code <id>-<copy>}), for benchmarks of large uploads; returns the true label of each cell.
+     */
+    public List<String> writeRepeatedQuery(Path file, int cells) {
+        SyntheticStudy q = study(QUERY_STUDY);
+        CsrBatch c = q.counts();
+        int[] indptr = new int[cells + 1];
+        int nnz = 0;
+        for (int r = 0; r < cells; r++) {
+            int src = r % c.rows();
+            nnz += c.indptr()[src + 1] - c.indptr()[src];
+            indptr[r + 1] = nnz;
+        }
+        int[] indices = new int[nnz];
+        float[] values = new float[nnz];
+        List<String> ids = new ArrayList<>(cells);
+        List<String> truth = new ArrayList<>(cells);
+        List<String> copies = new ArrayList<>(cells);
+        for (int r = 0; r < cells; r++) {
+            int src = r % c.rows();
+            int from = c.indptr()[src];
+            int len = c.indptr()[src + 1] - from;
+            System.arraycopy(c.indices(), from, indices, indptr[r], len);
+            System.arraycopy(c.values(), from, values, indptr[r], len);
+            ids.add(q.cellIds().get(src) + "-" + (r / c.rows()));
+            copies.add(Integer.toString(r / c.rows()));
+            truth.add(label(QUERY_STUDY, src));
+        }
+        H5adWriter.write(
+                file,
+                new CsrBatch(cells, c.cols(), indptr, indices, values),
+                ids,
+                Map.of("copy", copies),
+                q.genes().symbols(),
+                Map.of("gene_ids", q.genes().ids()));
+        return truth;
     }
 
     /** Dense counts of rows {@code [from, to)} of the query study, for JSON requests. */

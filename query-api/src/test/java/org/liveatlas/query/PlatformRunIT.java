@@ -1,0 +1,171 @@
+package org.liveatlas.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.liveatlas.query.testing.AtlasTestResource;
+import org.liveatlas.query.testing.ModelPublishing;
+import org.liveatlas.query.testing.SyntheticAtlas;
+
+/**
+ * The packaged API ({@code java -jar target/quarkus-app/quarkus-run.jar}) started as the launcher starts a
+ * platform app: configured only by the platform's {@code ATLAS_*} environment variables, against the test
+ * stack, with a fresh data folder where it generates its local key.
+ */
+@QuarkusTest
+@QuarkusTestResource(AtlasTestResource.class)
+class PlatformRunIT {
+    static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
+    @ConfigProperty(name = "atlas.query.opensearch.url")
+    String openSearch;
+
+    @ConfigProperty(name = "atlas.query.s3.endpoint")
+    String s3Endpoint;
+
+    @ConfigProperty(name = "atlas.query.s3.access-key")
+    String s3Access;
+
+    @ConfigProperty(name = "atlas.query.s3.secret-key")
+    String s3Secret;
+
+    @ConfigProperty(name = "atlas.query.s3.bucket")
+    String bucket;
+
+    @ConfigProperty(name = "atlas.query.kafka.bootstrap")
+    String kafka;
+
+    @Test
+    void thePackagedApiRunsFromThePlatformVariablesAndGeneratesAnOwnerOnlyLocalKey() throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(JAR), "the packaged API is built in the package phase (mvn verify)");
+        Path data = Files.createTempDirectory("platform-run-");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx512m",
+                        "-jar",
+                        JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "platform-run.log").toFile());
+        Map<String, String> env = pb.environment();
+        env.put("ATLAS_OPENSEARCH_URL", openSearch);
+        env.put("ATLAS_S3_ENDPOINT", s3Endpoint);
+        env.put("ATLAS_S3_ACCESS_KEY", s3Access);
+        env.put("ATLAS_S3_SECRET_KEY", s3Secret);
+        env.put("ATLAS_S3_BUCKET", bucket);
+        env.put("ATLAS_KAFKA_BOOTSTRAP", kafka);
+        env.put("ATLAS_FLINK_REST_URL", "http://127.0.0.1:1");
+        env.put("ATLAS_DATA_DIR", data.toString());
+        env.put("ATLAS_API_PORT", Integer.toString(port));
+        // an app-specific override through the ATLAS_QUERY_* form of atlas.query.* (the synthetic atlas has 500 genes)
+        env.put("ATLAS_QUERY_ANNOTATE_MIN_SHARED_GENES", "100");
+        Process p = pb.start();
+        String base = "http://127.0.0.1:" + port;
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            awaitReady(http, base, p);
+            Path secret = data.resolve("query-api").resolve("local-api-key");
+            Path digests = data.resolve("query-api").resolve("api-keys.properties");
+            assertThat(Files.getPosixFilePermissions(secret))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            String key = Files.readString(secret, StandardCharsets.UTF_8).trim();
+            assertThat(Files.readString(digests)).doesNotContain(key).contains("local.sha256=");
+
+            assertThat(get(http, base + "/v1/studies", null).statusCode()).isEqualTo(401);
+            assertThat(get(http, base + "/v1/studies", "wrong-" + key).statusCode())
+                    .isEqualTo(401);
+            HttpResponse<String> current = get(http, base + "/v1/models/current", key);
+            assertThat(current.statusCode()).as(current.body()).isEqualTo(200);
+            assertThat(current.body()).contains("\"version\":\"" + SyntheticAtlas.MODEL_VERSION + "\"");
+            // the model came from the bucket into the data folder's cache
+            assertThat(data.resolve("query-api/models/" + SyntheticAtlas.MODEL_VERSION + "/manifest.json"))
+                    .isRegularFile();
+            HttpResponse<String> studies = get(http, base + "/v1/studies", key);
+            assertThat(studies.body()).contains("synth01").doesNotContain("synth03");
+
+            Path query = SyntheticAtlas.shared().writeQuery(data.resolve("q.h5ad"), 0, 20);
+            HttpResponse<String> annotated =
+                    http.send(multipart(base + "/v1/annotate", key, query), HttpResponse.BodyHandlers.ofString());
+            assertThat(annotated.statusCode()).as(annotated.body()).isEqualTo(200);
+            assertThat(annotated.body()).contains("\"cells_annotated\":20");
+            p.destroy();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS))
+                    .as("the API stops on SIGTERM")
+                    .isTrue();
+            assertThat(Files.readString(Path.of("target", "platform-run.log")))
+                    .contains("generated the key 'local'")
+                    .doesNotContain(key);
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+            ModelPublishing.deleteTree(data);
+        }
+    }
+
+    private static void awaitReady(HttpClient http, String base, Process p) throws Exception {
+        String last = "";
+        for (int i = 0; i < 240; i++) {
+            assertThat(p.isAlive())
+                    .as("the API exited; see target/platform-run.log")
+                    .isTrue();
+            try {
+                HttpResponse<String> r = get(http, base + "/q/health/ready", null);
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = r.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the packaged API never became ready: " + last);
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String url, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).GET();
+        if (key != null) {
+            b.header("X-API-Key", key);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest multipart(String url, String key, Path file) throws IOException {
+        String boundary = "----liveatlas" + UUID.randomUUID();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"q.h5ad\"\r\n"
+                        + "Content-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        var out = new java.io.ByteArrayOutputStream();
+        out.write(head);
+        out.write(Files.readAllBytes(file));
+        out.write(tail);
+        byte[] body = out.toByteArray();
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("X-API-Key", key)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+    }
+}
