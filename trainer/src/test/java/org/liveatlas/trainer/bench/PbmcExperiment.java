@@ -54,7 +54,9 @@ public final class PbmcExperiment {
         LabelledStudy query = new LabelledStudy(
                 "kang_muscat", "local", d.resolve("kang_muscat/kang_muscat.h5ad"), "label_coarse", "cl_id");
         List<LabelledStudy> train = savercat ? List.of(ref, sav) : List.of(ref);
-        List<String> genes = TrainingDataLoader.geneOrder(List.of(ref, query), 2);
+        List<String> genes = a.getOrDefault("genes", "shared").equals("all")
+                ? TrainingDataLoader.geneOrder(train, 1)
+                : TrainingDataLoader.geneOrder(List.of(ref, query), 2);
         List<LabelledStudy> all = new ArrayList<>(train);
         all.add(query);
         long t0 = System.nanoTime();
