@@ -144,6 +144,11 @@ public final class TrainingRun {
      * cells and never all of them.
      */
     java.util.Set<String> stratifiedCells(LabelledCells cells, long seed) {
+        return stratifiedCells(cells, settings.heldOutFraction(), seed);
+    }
+
+    /** The cells-within-study split: see {@link #stratifiedCells(LabelledCells, long)}. */
+    public static java.util.Set<String> stratifiedCells(LabelledCells cells, double heldOutFraction, long seed) {
         Map<Integer, List<Integer>> byLabel = new java.util.TreeMap<>();
         for (int i = 0; i < cells.cells(); i++) {
             byLabel.computeIfAbsent(cells.label(i), l -> new ArrayList<>()).add(i);
@@ -153,7 +158,7 @@ public final class TrainingRun {
             List<Integer> rows = new ArrayList<>(e.getValue());
             java.util.Collections.shuffle(rows, new java.util.Random(seed * 31 + e.getKey()));
             int n = rows.size();
-            int take = (int) Math.round(settings.heldOutFraction() * n);
+            int take = (int) Math.round(heldOutFraction * n);
             take = Math.min(n - 1, Math.max(n >= 2 ? 1 : 0, take));
             for (int i = 0; i < take; i++) {
                 out.add(cells.cellIds().get(rows.get(i)));
