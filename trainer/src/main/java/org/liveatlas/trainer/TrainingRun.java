@@ -51,6 +51,10 @@ public final class TrainingRun {
      * @param validateEvery held-out accuracy in the epoch log after every this many epochs (0 = only at
      *     the end of the run, in the evaluation)
      * @param voteK neighbours of the k-NN vote in the evaluation (SCimilarity's 50)
+     * @param unknownThreshold the model's unknown threshold on min_dist; NaN: calibrated on the held-out
+     *     known cells ({@link UnknownThreshold}). A cells-within-study split calibrates on cells of the
+     *     reference's own batch, far closer to it than another study's cells, so a single-study atlas
+     *     (the demo) sets one.
      */
     public record Settings(
             QcThresholds qc,
@@ -63,8 +67,13 @@ public final class TrainingRun {
             EvaluationSplit split,
             double heldOutFraction,
             int validateEvery,
-            int voteK) {
+            int voteK,
+            double unknownThreshold) {
         public Settings {
+            if (!Double.isNaN(unknownThreshold) && !(unknownThreshold > 0 && unknownThreshold <= 2)) {
+                throw new IllegalArgumentException(
+                        "unknown threshold must be a cosine distance in (0, 2], got " + unknownThreshold);
+            }
             Objects.requireNonNull(qc, "qc");
             heldOutStudies = List.copyOf(heldOutStudies);
             Objects.requireNonNull(gate, "gate");
@@ -98,7 +107,8 @@ public final class TrainingRun {
                     EvaluationSplit.AUTO,
                     0.2,
                     0,
-                    50);
+                    50,
+                    Double.NaN);
         }
 
         /** These settings with another list of held-out studies. */
@@ -114,7 +124,8 @@ public final class TrainingRun {
                     split,
                     heldOutFraction,
                     validateEvery,
-                    voteK);
+                    voteK,
+                    unknownThreshold);
         }
     }
 
@@ -278,7 +289,7 @@ public final class TrainingRun {
         } else {
             result = trainer.train(train, workDir.resolve("checkpoints"), listener);
         }
-        Evaluation candidate = evaluator.evaluate(result.model(), train, test);
+        Evaluation candidate = evaluator.evaluate(result.model(), train, test, settings.unknownThreshold());
         ClassificationReport pca = evaluator.pcaBaseline(train, test, 50);
 
         Optional<Manifest> currentManifest = registry.current();
@@ -320,6 +331,12 @@ public final class TrainingRun {
         evaluation.put("held_out_cells", test.cells());
         evaluation.put("training_cells", train.cells());
         evaluation.put("k", settings.voteK());
+        evaluation.put(
+                "unknown_threshold",
+                Double.isNaN(settings.unknownThreshold())
+                        ? "calibrated: " + UnknownThreshold.DEFAULT_QUANTILE
+                                + " quantile of the held-out known cells' min_dist"
+                        : "configured");
         params.put("evaluation", evaluation);
         params.put(
                 "qc",

@@ -125,7 +125,19 @@ public final class PbmcExperiment {
                     "within-study held-out: acc %.4f f1 %.4f threshold %.4f%n",
                     within.report().accuracy(), within.report().macroF1(), threshold);
         }
+        if (a.containsKey("thr")) {
+            threshold = Double.parseDouble(a.get("thr"));
+        }
         Evaluation e = evaluator.evaluate(result.model(), reference, held, threshold);
+        for (String t : a.getOrDefault("thrs", "").split(",")) {
+            if (!t.isBlank()) {
+                ClassificationReport rt = evaluator
+                        .evaluate(result.model(), reference, held, Double.parseDouble(t))
+                        .report();
+                System.out.printf(
+                        "THR %s unknown known %.3f novel %.3f%n", t, rt.unknownRateKnown(), rt.unknownRateNovel());
+            }
+        }
         ClassificationReport pca = evaluator.pcaBaseline(reference, held, 50);
         ClassificationReport r = e.report();
         if (k != 50) {
