@@ -19,8 +19,50 @@ final class AppServer {
         return create(config, home, ServiceName.INGEST, PlatformApp.INGEST, "org.liveatlas.ingest.IngestMain", "768m");
     }
 
+    /** The trainer's service loop ({@code TrainerMain serve}): retrains on its triggers, one training at a time. */
+    static ServiceController trainer(StackConfig config, Path home) {
+        return create(
+                config,
+                home,
+                ServiceName.TRAINER,
+                PlatformApp.TRAINER,
+                "org.liveatlas.trainer.TrainerMain",
+                "1g",
+                "serve");
+    }
+
+    /**
+     * The query API and dashboard (Quarkus), healthy when {@code /q/health/ready} answers. Before the first
+     * model or the first indexed study the API serves but reports itself not ready: that is shown, not a failure.
+     */
+    static ServiceController queryApi(StackConfig config, Path home) {
+        AppRunner runner = new AppRunner(home, config);
+        ServiceName name = ServiceName.QUERY_API;
+        Path dir = config.serviceDir(name);
+        int port = config.port(StackKey.API_PORT);
+        String url = config.endpoints().apiUrl();
+        EmbeddedServer.Launch launch = () -> runner.quarkusCommand(
+                PlatformApp.QUERY_API,
+                List.of("-Xmx768m", "-Djava.io.tmpdir=" + java.nio.file.Files.createDirectories(dir.resolve("tmp"))));
+        return new EmbeddedServer(
+                name,
+                url,
+                dir,
+                config.host(),
+                Map.of("HTTP port", port),
+                launch,
+                Probes.queryApi(url),
+                runner.environment());
+    }
+
     private static ServiceController create(
-            StackConfig config, Path home, ServiceName name, PlatformApp app, String mainClass, String heap) {
+            StackConfig config,
+            Path home,
+            ServiceName name,
+            PlatformApp app,
+            String mainClass,
+            String heap,
+            String... args) {
         AppRunner runner = new AppRunner(home, config);
         Path dir = config.serviceDir(name);
         Path pidFile = dir.resolve(name.id() + ".pid");
@@ -28,7 +70,7 @@ final class AppServer {
                 app,
                 mainClass,
                 List.of("-Xmx" + heap, "-Djava.io.tmpdir=" + java.nio.file.Files.createDirectories(dir.resolve("tmp"))),
-                List.of());
+                List.of(args));
         HealthProbe alive = () -> {
             // the process itself is checked by EmbeddedServer; an app that fails at start exits within seconds
             Instant started = ProcessHandle.of(Long.parseLong(
