@@ -43,10 +43,14 @@ public record TrainerSettings(
         k.put("atlas.kafka.bootstrap", new String[] {"127.0.0.1:9092", "Kafka bootstrap servers"});
         k.put("atlas.s3.endpoint", new String[] {"http://127.0.0.1:9000", "S3 endpoint URL"});
         k.put("atlas.s3.access-key", new String[] {"atlas", "S3 access key (from the environment in production)"});
-        k.put("atlas.s3.secret-key", new String[] {"atlas-secret", "S3 secret key (from the environment)"});
+        k.put(
+                "atlas.s3.secret-key",
+                new String[] {"atlas-local-secret", "S3 secret key (from the environment; the stack's local default)"});
         k.put("atlas.s3.region", new String[] {"us-east-1", "S3 region"});
         k.put("atlas.s3.bucket", new String[] {"atlas", "bucket holding deposits/ and models/"});
-        k.put("atlas.trainer.work-dir", new String[] {".atlas/trainer", "checkpoints and downloaded studies"});
+        k.put("atlas.trainer.work-dir", new String[] {"", "checkpoints and downloads; empty: <atlas.data-dir>/trainer"
+        });
+        k.put("atlas.data-dir", new String[] {".atlas", "the stack's data folder (ATLAS_DATA_DIR, set by ./atlas)"});
         k.put("atlas.trainer.ontology", new String[] {"", "cl-basic.obo for negative exclusion; empty: label equality"
         });
         k.put("atlas.trainer.interval", new String[] {"24h", "retrain at least this often (s, m, h, d)"});
@@ -55,6 +59,16 @@ public record TrainerSettings(
         k.put("atlas.trainer.gate-tolerance", new String[] {"0.01", "allowed drop in accuracy and macro-F1"});
         k.put("atlas.trainer.qc", new String[] {"scimilarity", "training cell filter: scimilarity or permissive"});
         k.put("atlas.trainer.min-studies-per-gene", new String[] {"1", "studies that must list a gene"});
+        k.put(
+                "atlas.trainer.gene-sources",
+                new String[] {"labelled", "studies counted for min-studies-per-gene: labelled or all (deposits)"});
+        k.put(
+                "atlas.trainer.eval-split",
+                new String[] {"auto", "auto (studies when >= 2 labelled studies, else cells), studies or cells"});
+        k.put("atlas.trainer.held-out-fraction", new String[] {"0.2", "cells split: fraction of each label held out"});
+        k.put("atlas.trainer.validate-every", new String[] {"5", "held-out accuracy in the epoch log every N epochs"});
+        k.put("atlas.trainer.vote-k", new String[] {"50", "neighbours of the evaluation's k-NN vote"});
+        k.put("atlas.trainer.gene-mask", new String[] {"0", "fraction of input genes zeroed per training cell"});
         k.put("atlas.trainer.min-shared-genes", new String[] {"5000", "the core's shared-gene rejection"});
         k.put("atlas.trainer.hidden", new String[] {"1024,1024,1024", "hidden layer widths"});
         k.put("atlas.trainer.latent", new String[] {"128", "embedding width"});
@@ -111,6 +125,7 @@ public record TrainerSettings(
                             v.get("atlas.trainer.negative-selection").toUpperCase(java.util.Locale.ROOT)))
                     .withCrossStudyPositives(Boolean.parseBoolean(v.get("atlas.trainer.cross-study-positives")))
                     .withSeed(Long.parseLong(v.get("atlas.trainer.seed")))
+                    .withGeneMask(Double.parseDouble(v.get("atlas.trainer.gene-mask")))
                     .withThreads(threads);
             QcThresholds qc =
                     switch (v.get("atlas.trainer.qc").toLowerCase(java.util.Locale.ROOT)) {
@@ -130,7 +145,25 @@ public record TrainerSettings(
                                     .map(String::trim)
                                     .toList(),
                     new PublishGate(Double.parseDouble(v.get("atlas.trainer.gate-tolerance"))),
-                    threads);
+                    threads,
+                    switch (v.get("atlas.trainer.gene-sources").toLowerCase(java.util.Locale.ROOT)) {
+                        case "labelled" -> GeneSources.LABELLED;
+                        case "all" -> GeneSources.ALL_DEPOSITS;
+                        default -> throw new IllegalArgumentException(
+                                "atlas.trainer.gene-sources must be labelled or all, got "
+                                        + v.get("atlas.trainer.gene-sources"));
+                    },
+                    switch (v.get("atlas.trainer.eval-split").toLowerCase(java.util.Locale.ROOT)) {
+                        case "auto" -> EvaluationSplit.AUTO;
+                        case "studies" -> EvaluationSplit.STUDIES;
+                        case "cells" -> EvaluationSplit.CELLS;
+                        default -> throw new IllegalArgumentException(
+                                "atlas.trainer.eval-split must be auto, studies or cells, got "
+                                        + v.get("atlas.trainer.eval-split"));
+                    },
+                    Double.parseDouble(v.get("atlas.trainer.held-out-fraction")),
+                    Integer.parseInt(v.get("atlas.trainer.validate-every")),
+                    Integer.parseInt(v.get("atlas.trainer.vote-k")));
             String onto = v.get("atlas.trainer.ontology");
             return new TrainerSettings(
                     v.get("atlas.kafka.bootstrap"),
@@ -141,7 +174,9 @@ public record TrainerSettings(
                     v.get("atlas.s3.bucket"),
                     Topics.MODELS.name(),
                     Topics.STUDY_STATUS.name(),
-                    Path.of(v.get("atlas.trainer.work-dir")),
+                    v.get("atlas.trainer.work-dir").isBlank()
+                            ? Path.of(v.get("atlas.data-dir")).resolve("trainer")
+                            : Path.of(v.get("atlas.trainer.work-dir")),
                     onto.isBlank() ? null : Path.of(onto),
                     parseDuration(v.get("atlas.trainer.interval")),
                     Long.parseLong(v.get("atlas.trainer.min-new-cells")),

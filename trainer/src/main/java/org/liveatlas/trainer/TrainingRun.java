@@ -20,6 +20,7 @@ import org.liveatlas.trainer.data.TrainingDataLoader;
 import org.liveatlas.trainer.eval.ClassificationReport;
 import org.liveatlas.trainer.eval.Evaluation;
 import org.liveatlas.trainer.eval.ModelEvaluator;
+import org.liveatlas.trainer.eval.UnknownThreshold;
 import org.liveatlas.trainer.ontology.CellOntology;
 import org.liveatlas.trainer.registry.ModelEvents;
 import org.liveatlas.trainer.registry.ModelRegistry;
@@ -44,6 +45,12 @@ public final class TrainingRun {
      * @param heldOutStudies the fixed evaluation studies; empty: the last study by id
      * @param gate the publish rule
      * @param evaluatorThreads threads for search and embedding during evaluation
+     * @param geneSources which studies count towards {@code minStudiesPerGene}
+     * @param split how evaluation cells are set aside
+     * @param heldOutFraction with {@link EvaluationSplit#CELLS}: the fraction of each label's cells held out
+     * @param validateEvery held-out accuracy in the epoch log after every this many epochs (0 = only at
+     *     the end of the run, in the evaluation)
+     * @param voteK neighbours of the k-NN vote in the evaluation (SCimilarity's 50)
      */
     public record Settings(
             QcThresholds qc,
@@ -51,11 +58,63 @@ public final class TrainingRun {
             int minSharedGenes,
             List<String> heldOutStudies,
             PublishGate gate,
-            int evaluatorThreads) {
+            int evaluatorThreads,
+            GeneSources geneSources,
+            EvaluationSplit split,
+            double heldOutFraction,
+            int validateEvery,
+            int voteK) {
         public Settings {
             Objects.requireNonNull(qc, "qc");
             heldOutStudies = List.copyOf(heldOutStudies);
             Objects.requireNonNull(gate, "gate");
+            Objects.requireNonNull(geneSources, "geneSources");
+            Objects.requireNonNull(split, "split");
+            if (!(heldOutFraction > 0 && heldOutFraction < 1)) {
+                throw new IllegalArgumentException("held-out fraction must be in (0, 1), got " + heldOutFraction);
+            }
+            if (validateEvery < 0 || voteK < 1 || minStudiesPerGene < 1) {
+                throw new IllegalArgumentException("need validateEvery >= 0, voteK >= 1, minStudiesPerGene >= 1; got "
+                        + validateEvery + ", " + voteK + ", " + minStudiesPerGene);
+            }
+        }
+
+        /** Leave-studies-out with the labelled studies as gene sources, no per-epoch validation, k = 50. */
+        public Settings(
+                QcThresholds qc,
+                int minStudiesPerGene,
+                int minSharedGenes,
+                List<String> heldOutStudies,
+                PublishGate gate,
+                int evaluatorThreads) {
+            this(
+                    qc,
+                    minStudiesPerGene,
+                    minSharedGenes,
+                    heldOutStudies,
+                    gate,
+                    evaluatorThreads,
+                    GeneSources.LABELLED,
+                    EvaluationSplit.AUTO,
+                    0.2,
+                    0,
+                    50);
+        }
+
+        /** These settings with another list of held-out studies. */
+        public Settings withHeldOutStudies(List<String> studies) {
+            return new Settings(
+                    qc,
+                    minStudiesPerGene,
+                    minSharedGenes,
+                    studies,
+                    gate,
+                    evaluatorThreads,
+                    geneSources,
+                    split,
+                    heldOutFraction,
+                    validateEvery,
+                    voteK);
         }
     }
 
@@ -79,6 +138,43 @@ public final class TrainingRun {
         this.events = events;
     }
 
+    /**
+     * A seeded, label-stratified {@code heldOutFraction} of the cells (by id): per label, the first
+     * {@code round(fraction * n)} cells of a seeded shuffle, at least one when the label has two or more
+     * cells and never all of them.
+     */
+    java.util.Set<String> stratifiedCells(LabelledCells cells, long seed) {
+        Map<Integer, List<Integer>> byLabel = new java.util.TreeMap<>();
+        for (int i = 0; i < cells.cells(); i++) {
+            byLabel.computeIfAbsent(cells.label(i), l -> new ArrayList<>()).add(i);
+        }
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (Map.Entry<Integer, List<Integer>> e : byLabel.entrySet()) {
+            List<Integer> rows = new ArrayList<>(e.getValue());
+            java.util.Collections.shuffle(rows, new java.util.Random(seed * 31 + e.getKey()));
+            int n = rows.size();
+            int take = (int) Math.round(settings.heldOutFraction() * n);
+            take = Math.min(n - 1, Math.max(n >= 2 ? 1 : 0, take));
+            for (int i = 0; i < take; i++) {
+                out.add(cells.cellIds().get(rows.get(i)));
+            }
+        }
+        return out;
+    }
+
+    private static LabelledCells sample(LabelledCells cells, int max, long seed) {
+        if (cells.cells() <= max) {
+            return cells;
+        }
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < cells.cells(); i++) {
+            rows.add(i);
+        }
+        java.util.Collections.shuffle(rows, new java.util.Random(seed));
+        java.util.Set<Integer> keep = new java.util.HashSet<>(rows.subList(0, max));
+        return cells.select(keep::contains);
+    }
+
     /** A new version name: {@code m} + UTC time to the second. */
     public static String newVersion(Instant now) {
         return "m"
@@ -89,25 +185,94 @@ public final class TrainingRun {
 
     /** Runs one training on {@code studies}; {@code workDir} holds checkpoints and downloads. */
     public Outcome run(List<LabelledStudy> studies, TrainingConfig config, Path workDir, TrainingListener listener) {
-        List<String> heldOut = settings.heldOutStudies().isEmpty()
-                ? List.of(studies.stream()
-                        .map(LabelledStudy::studyId)
-                        .sorted()
-                        .reduce((a, b) -> b)
-                        .orElseThrow())
-                : settings.heldOutStudies();
-        if (heldOut.size() >= studies.size()) {
-            throw new IllegalArgumentException("held-out studies " + heldOut + " leave nothing to train on among "
-                    + studies.stream().map(LabelledStudy::studyId).toList());
+        return run(studies, List.of(), config, workDir, listener, System.out::println);
+    }
+
+    /**
+     * Runs one training on {@code studies}.
+     *
+     * @param unlabelled files of unlabelled deposits: they count towards the gene order when the
+     *     settings' gene sources are {@link GeneSources#ALL_DEPOSITS}, and are never trained on
+     * @param workDir holds checkpoints and downloads
+     * @param log one-line notes for the operator (the split chosen, the gene order)
+     */
+    public Outcome run(
+            List<LabelledStudy> studies,
+            List<Path> unlabelled,
+            TrainingConfig config,
+            Path workDir,
+            TrainingListener listener,
+            java.util.function.Consumer<String> log) {
+        if (studies.isEmpty()) {
+            throw new IllegalArgumentException("no labelled study to train on");
+        }
+        EvaluationSplit split = settings.split() == EvaluationSplit.AUTO
+                ? (studies.size() >= 2 ? EvaluationSplit.STUDIES : EvaluationSplit.CELLS)
+                : settings.split();
+        List<String> heldOut = List.of();
+        if (split == EvaluationSplit.STUDIES) {
+            heldOut = settings.heldOutStudies().isEmpty()
+                    ? List.of(studies.stream()
+                            .map(LabelledStudy::studyId)
+                            .sorted()
+                            .reduce((a, b) -> b)
+                            .orElseThrow())
+                    : settings.heldOutStudies();
+            if (heldOut.size() >= studies.size()) {
+                throw new IllegalArgumentException("held-out studies " + heldOut + " leave nothing to train on among "
+                        + studies.stream().map(LabelledStudy::studyId).toList()
+                        + "; deposit another labelled study or use the cells-within-study evaluation split");
+            }
         }
         TrainingDataLoader loader = new TrainingDataLoader(settings.qc(), settings.minSharedGenes(), ontology);
-        List<String> genes = TrainingDataLoader.geneOrder(studies, settings.minStudiesPerGene());
+        List<Path> geneFiles =
+                new ArrayList<>(studies.stream().map(LabelledStudy::file).toList());
+        if (settings.geneSources() == GeneSources.ALL_DEPOSITS) {
+            geneFiles.addAll(unlabelled);
+        }
+        List<String> genes = TrainingDataLoader.geneOrderOfFiles(geneFiles, settings.minStudiesPerGene());
+        log.accept("gene order: " + genes.size() + " genes listed by at least " + settings.minStudiesPerGene()
+                + " of " + geneFiles.size() + " studies ("
+                + (settings.geneSources() == GeneSources.ALL_DEPOSITS ? "labelled and unlabelled deposits" : "labelled")
+                + ")");
         LabelledCells all = loader.load(studies, genes);
-        LabelledCells train = all.withoutStudies(heldOut);
-        LabelledCells test = all.ofStudies(heldOut);
+        java.util.Set<String> heldOutCells =
+                split == EvaluationSplit.STUDIES ? java.util.Set.of() : stratifiedCells(all, config.seed());
+        List<String> heldOutStudies = heldOut;
+        java.util.function.Function<LabelledCells, LabelledCells> trainSide = split == EvaluationSplit.STUDIES
+                ? c -> c.withoutStudies(heldOutStudies)
+                : c -> c.select(i -> !heldOutCells.contains(c.cellIds().get(i)));
+        java.util.function.Function<LabelledCells, LabelledCells> testSide = split == EvaluationSplit.STUDIES
+                ? c -> c.ofStudies(heldOutStudies)
+                : c -> c.select(i -> heldOutCells.contains(c.cellIds().get(i)));
+        LabelledCells train = trainSide.apply(all);
+        LabelledCells test = testSide.apply(all);
+        log.accept(
+                split == EvaluationSplit.STUDIES
+                        ? "evaluation split: studies (leave-studies-out), held out " + heldOut + ": " + test.cells()
+                                + " cells; training on " + train.cells() + " cells"
+                        : "evaluation split: cells-within-study (" + studies.size() + " labelled stud"
+                                + (studies.size() == 1 ? "y" : "ies") + "), a seeded label-stratified "
+                                + settings.heldOutFraction() + " of the cells held out: " + test.cells()
+                                + " cells; training on " + train.cells()
+                                + " cells (optimistic: same batch on both sides)");
+        ModelEvaluator evaluator = new ModelEvaluator(
+                ontology, settings.voteK(), UnknownThreshold.DEFAULT_QUANTILE, 2000, settings.evaluatorThreads());
         MetricTrainer trainer = new MetricTrainer(config, ontology);
-        MetricTrainer.Result result = trainer.train(train, workDir.resolve("checkpoints"), listener);
-        ModelEvaluator evaluator = ModelEvaluator.defaults(ontology, settings.evaluatorThreads());
+        MetricTrainer.Result result;
+        if (settings.validateEvery() > 0) {
+            // a bounded sample keeps the per-epoch check cheap on a large atlas
+            LabelledCells valRef = sample(train, 20_000, config.seed());
+            LabelledCells valTest = sample(test, 5_000, config.seed());
+            result = trainer.train(
+                    train,
+                    workDir.resolve("checkpoints"),
+                    listener,
+                    m -> evaluator.quickMetrics(m, valRef, valTest),
+                    settings.validateEvery());
+        } else {
+            result = trainer.train(train, workDir.resolve("checkpoints"), listener);
+        }
         Evaluation candidate = evaluator.evaluate(result.model(), train, test);
         ClassificationReport pca = evaluator.pcaBaseline(train, test, 50);
 
@@ -115,7 +280,7 @@ public final class TrainingRun {
         Optional<Evaluation> current = currentManifest.map(m -> {
             ModelFolder model = registry.load(m.version(), workDir.resolve("current-" + m.version()));
             LabelledCells onItsGenes = loader.load(studies, model.geneOrder());
-            return evaluator.evaluate(model, onItsGenes.withoutStudies(heldOut), onItsGenes.ofStudies(heldOut));
+            return evaluator.evaluate(model, trainSide.apply(onItsGenes), testSide.apply(onItsGenes));
         });
         PublishGate.Verdict verdict = settings.gate().judge(candidate.metrics(), current.map(Evaluation::metrics));
 
@@ -124,13 +289,33 @@ public final class TrainingRun {
         List<Map<String, String>> used = new ArrayList<>();
         for (LabelledStudy s : studies) {
             used.add(Map.of(
-                    "study", s.studyId(),
-                    "version", s.version(),
-                    "role", heldOut.contains(s.studyId()) ? "held_out" : "train"));
+                    "study",
+                    s.studyId(),
+                    "version",
+                    s.version(),
+                    "role",
+                    split == EvaluationSplit.CELLS
+                            ? "train_and_held_out_cells"
+                            : heldOut.contains(s.studyId()) ? "held_out" : "train"));
         }
         params.put("studies", used);
         params.put("genes", genes.size());
         params.put("min_studies_per_gene", settings.minStudiesPerGene());
+        params.put("gene_sources", settings.geneSources().name());
+        params.put("gene_source_studies", geneFiles.size());
+        Map<String, Object> evaluation = new LinkedHashMap<>();
+        evaluation.put("split", split.manifestName());
+        if (split == EvaluationSplit.STUDIES) {
+            evaluation.put("held_out_studies", heldOut);
+        } else {
+            evaluation.put("held_out_fraction", settings.heldOutFraction());
+            evaluation.put("stratified_by", "label");
+            evaluation.put("seed", config.seed());
+        }
+        evaluation.put("held_out_cells", test.cells());
+        evaluation.put("training_cells", train.cells());
+        evaluation.put("k", settings.voteK());
+        params.put("evaluation", evaluation);
         params.put(
                 "qc",
                 Map.of(

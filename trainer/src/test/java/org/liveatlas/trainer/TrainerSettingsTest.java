@@ -54,4 +54,67 @@ class TrainerSettingsTest {
                 .isInstanceOf(AtlasException.class)
                 .hasMessageContaining("scimilarity or permissive");
     }
+
+    @Test
+    void demoSettingsParseFromTheEnvironmentAndTheWorkDirFollowsTheStacksDataDir() {
+        TrainerSettings s = TrainerSettings.from(
+                Map.of(),
+                Map.of(
+                        "ATLAS_DATA_DIR", "/data/atlas",
+                        "ATLAS_TRAINER_GENE_SOURCES", "all",
+                        "ATLAS_TRAINER_MIN_STUDIES_PER_GENE", "2",
+                        "ATLAS_TRAINER_EVAL_SPLIT", "cells",
+                        "ATLAS_TRAINER_HELD_OUT_FRACTION", "0.25",
+                        "ATLAS_TRAINER_VALIDATE_EVERY", "3",
+                        "ATLAS_TRAINER_VOTE_K", "10",
+                        "ATLAS_TRAINER_GENE_MASK", "0.3"));
+        assertThat(s.workDir()).isEqualTo(java.nio.file.Path.of("/data/atlas/trainer"));
+        assertThat(s.run().geneSources()).isEqualTo(GeneSources.ALL_DEPOSITS);
+        assertThat(s.run().minStudiesPerGene()).isEqualTo(2);
+        assertThat(s.run().split()).isEqualTo(EvaluationSplit.CELLS);
+        assertThat(s.run().heldOutFraction()).isEqualTo(0.25);
+        assertThat(s.run().validateEvery()).isEqualTo(3);
+        assertThat(s.run().voteK()).isEqualTo(10);
+        assertThat(s.training().geneMask()).isEqualTo(0.3);
+        assertThat(TrainerSettings.from(Map.of(), Map.of()).run().split()).isEqualTo(EvaluationSplit.AUTO);
+        assertThat(TrainerSettings.from(Map.of("atlas.trainer.work-dir", "w"), Map.of("ATLAS_DATA_DIR", "/d"))
+                        .workDir())
+                .isEqualTo(java.nio.file.Path.of("w"));
+    }
+
+    @Test
+    void rejectsUnknownSplitsAndGeneSourcesAndMasksOutOfRange() {
+        assertThatThrownBy(() -> TrainerSettings.from(Map.of("atlas.trainer.eval-split", "random"), Map.of()))
+                .isInstanceOf(AtlasException.class)
+                .hasMessageContaining("auto, studies or cells");
+        assertThatThrownBy(() -> TrainerSettings.from(Map.of("atlas.trainer.gene-sources", "some"), Map.of()))
+                .isInstanceOf(AtlasException.class)
+                .hasMessageContaining("labelled or all");
+        assertThatThrownBy(() -> TrainerSettings.from(Map.of("atlas.trainer.gene-mask", "1"), Map.of()))
+                .isInstanceOf(AtlasException.class)
+                .hasMessageContaining("geneMask");
+    }
+
+    @Test
+    void commandLineFlagsNameSettingsAndUnknownOnesAreUsageErrors() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream o = new java.io.PrintStream(out, true);
+        java.io.PrintStream e = new java.io.PrintStream(err, true);
+        assertThat(TrainerMain.run(
+                        new String[] {"train", "--gene-mask", "0.2", "--bogus", "1"}, Map.of(), Map.of(), o, e))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("unknown option --bogus");
+        assertThat(TrainerMain.run(new String[] {"train", "--epochs"}, Map.of(), Map.of(), o, e))
+                .isEqualTo(2);
+        assertThat(TrainerMain.run(new String[] {"export"}, Map.of(), Map.of(), o, e))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--out DIR is required");
+        assertThat(TrainerMain.run(new String[] {"train", "--eval-split", "sideways"}, Map.of(), Map.of(), o, e))
+                .isEqualTo(1);
+        assertThat(err.toString()).contains("auto, studies or cells");
+        assertThat(TrainerMain.run(new String[] {"--help"}, Map.of(), Map.of(), o, e))
+                .isZero();
+        assertThat(out.toString()).contains("--gene-mask 0.2").contains("atlas train serve");
+    }
 }

@@ -41,11 +41,21 @@ public final class DepositedStudies {
         this.bucket = bucket;
     }
 
-    /** A labelled deposit, not yet downloaded. */
-    public record Deposit(String studyId, String version, StudyMetadata metadata, List<String> keys) {}
+    /** A deposit, not yet downloaded. */
+    public record Deposit(String studyId, String version, StudyMetadata metadata, List<String> keys) {
+        /** Whether its {@code study.json} names a cell type label column. */
+        public boolean labelled() {
+            return metadata.columns() != null && metadata.columns().cellTypeLabel() != null;
+        }
+    }
 
     /** Every deposit with a label column (all studies when {@code only} is empty, else those named). */
     public List<Deposit> labelled(Collection<String> only) {
+        return all(only).stream().filter(Deposit::labelled).toList();
+    }
+
+    /** Every complete deposit (with a {@code study.json}), labelled or not; all when {@code only} is empty. */
+    public List<Deposit> all(Collection<String> only) {
         Map<String, TreeMap<String, String>> byStudy = new TreeMap<>();
         try {
             for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
@@ -76,9 +86,6 @@ public final class DepositedStudies {
                         GetObjectArgs.builder().bucket(bucket).object(jsonKey).build())) {
                     meta = Json.mapper().readValue(in, StudyMetadata.class);
                 }
-                if (meta.columns() == null || meta.columns().cellTypeLabel() == null) {
-                    continue;
-                }
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 e.getValue()
                         .forEach((k, etag) -> sha.update((k + "\t" + etag + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -91,7 +98,7 @@ public final class DepositedStudies {
             return out;
         } catch (Exception e) {
             throw new TransientException(
-                    "cannot list the labelled deposits of bucket " + bucket + ": " + e.getMessage()
+                    "cannot list the deposits of bucket " + bucket + ": " + e.getMessage()
                             + "; check the object store and retry",
                     e);
         }
@@ -99,6 +106,17 @@ public final class DepositedStudies {
 
     /** Downloads {@code deposit} under {@code dir} and describes it for the loader. */
     public LabelledStudy download(Deposit deposit, Path dir) {
+        Path data = downloadData(deposit, dir);
+        return new LabelledStudy(
+                deposit.studyId(),
+                deposit.version(),
+                data,
+                deposit.metadata().columns().cellTypeLabel(),
+                deposit.metadata().columns().cellOntologyId());
+    }
+
+    /** Downloads {@code deposit} (labelled or not) under {@code dir}; returns its data file or folder. */
+    public Path downloadData(Deposit deposit, Path dir) {
         Path target = dir.resolve(deposit.studyId());
         String prefix = ObjectLayout.depositPrefix(deposit.studyId());
         try {
@@ -119,13 +137,7 @@ public final class DepositedStudies {
             throw new TransientException(
                     "study " + deposit.studyId() + ": cannot download " + prefix + ": " + e.getMessage(), e);
         }
-        Path data = dataPath(target, deposit.studyId());
-        return new LabelledStudy(
-                deposit.studyId(),
-                deposit.version(),
-                data,
-                deposit.metadata().columns().cellTypeLabel(),
-                deposit.metadata().columns().cellOntologyId());
+        return dataPath(target, deposit.studyId());
     }
 
     private static Path dataPath(Path dir, String studyId) {

@@ -158,22 +158,33 @@ public final class LabelledCells {
         return new LabelledCells(genes, ip, ix, vx, lb, st, ids, labelTerms, labelNames, studyIds);
     }
 
-    /** The cells of the named studies. */
+    /** The cells of the named studies (with all their batches). */
     public LabelledCells ofStudies(java.util.Collection<String> ids) {
         java.util.Set<Integer> codes = new java.util.HashSet<>();
         for (String id : ids) {
-            int c = studyIds.indexOf(id);
-            if (c < 0) {
+            boolean found = false;
+            for (int c = 0; c < studyIds.size(); c++) {
+                if (studyOf(studyIds.get(c)).equals(id)) {
+                    codes.add(c);
+                    found = true;
+                }
+            }
+            if (!found) {
                 throw new IllegalArgumentException("study " + id + " is not among " + studyIds);
             }
-            codes.add(c);
         }
         return select(i -> codes.contains(studies[i]));
     }
 
-    /** Every cell except those of the named studies. */
+    /** Every cell except those of the named studies (with all their batches). */
     public LabelledCells withoutStudies(java.util.Collection<String> ids) {
         java.util.Set<String> out = new java.util.HashSet<>(ids);
-        return select(i -> !out.contains(studyIds.get(studies[i])));
+        return select(i -> !out.contains(studyOf(studyIds.get(studies[i]))));
+    }
+
+    /** The study id of a study code's key ({@code <studyId>} or {@code <studyId>#<batch>}). */
+    public static String studyOf(String studyKey) {
+        int sep = studyKey.indexOf(LabelledStudy.BATCH_SEPARATOR);
+        return sep < 0 ? studyKey : studyKey.substring(0, sep);
     }
 }

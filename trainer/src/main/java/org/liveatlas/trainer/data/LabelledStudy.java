@@ -11,8 +11,21 @@ import java.util.Objects;
  * @param file an {@code .h5ad}, a 10x folder or a 10x {@code .h5}
  * @param labelColumn the obs column with the cell type label
  * @param ontologyColumn the obs column with the label's Cell Ontology id, or null
+ * @param batchColumn an obs column splitting the study into batches that count as separate studies
+ *     for cross-study positives and the sampler (e.g. donors or chemistries pooled in one deposit), or
+ *     null; such cells get the study code {@code <studyId>#<batch>}
  */
-public record LabelledStudy(String studyId, String version, Path file, String labelColumn, String ontologyColumn) {
+public record LabelledStudy(
+        String studyId, String version, Path file, String labelColumn, String ontologyColumn, String batchColumn) {
+
+    /** Separator between a study id and a batch in the study codes of {@link LabelledCells}. */
+    public static final String BATCH_SEPARATOR = "#";
+
+    /** A study without batches. */
+    public LabelledStudy(String studyId, String version, Path file, String labelColumn, String ontologyColumn) {
+        this(studyId, version, file, labelColumn, ontologyColumn, null);
+    }
+
     public LabelledStudy {
         Objects.requireNonNull(studyId, "studyId");
         Objects.requireNonNull(version, "version");

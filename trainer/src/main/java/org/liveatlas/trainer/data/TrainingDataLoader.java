@@ -25,7 +25,9 @@ import org.liveatlas.trainer.ontology.CellOntology;
  *
  * <p>A cell is kept when it passes the QC thresholds and has a label (not empty, not {@code NA} or
  * {@code nan}). Its label term is its Cell Ontology id when the study names an ontology column and the
- * cell's value there is an id, else the label text; the label's name is the ontology's term name when
+ * cell's value there is an id, else the ontology term whose name or synonym is the label text
+ * (e.g. a broad label such as {@code T/NK cell} that a local ontology file maps to a common
+ * ancestor), else the label text; the label's name is the ontology's term name when
  * the ontology knows the id, else the most frequent label text among the term's cells.
  */
 public final class TrainingDataLoader {
@@ -52,9 +54,16 @@ public final class TrainingDataLoader {
      * model.
      */
     public static List<String> geneOrder(List<LabelledStudy> studies, int minStudies) {
+        return geneOrderOfFiles(studies.stream().map(LabelledStudy::file).toList(), minStudies);
+    }
+
+    /**
+     * The sorted genes listed by at least {@code minStudies} of the study files (labelled or not).
+     */
+    public static List<String> geneOrderOfFiles(List<java.nio.file.Path> studies, int minStudies) {
         Map<String, Integer> count = new HashMap<>();
-        for (LabelledStudy s : studies) {
-            try (StudyReader r = StudyReaders.open(s.file())) {
+        for (java.nio.file.Path s : studies) {
+            try (StudyReader r = StudyReaders.open(s)) {
                 for (String g : new TreeSet<>(r.geneSymbols())) {
                     count.merge(g, 1, Integer::sum);
                 }
@@ -92,12 +101,17 @@ public final class TrainingDataLoader {
         Map<String, Map<String, Integer>> termTexts = new HashMap<>();
         List<String> studyIds = new ArrayList<>();
         for (LabelledStudy s : studies) {
-            int studyCode = studyIds.size();
-            studyIds.add(s.studyId());
             try (PreparedStudy p = prep.open(s.studyId(), s.file())) {
                 List<String> labels = column(p.reader(), s.labelColumn(), s.studyId());
                 List<String> ids =
                         s.ontologyColumn() == null ? null : column(p.reader(), s.ontologyColumn(), s.studyId());
+                List<String> batches =
+                        s.batchColumn() == null ? null : column(p.reader(), s.batchColumn(), s.studyId());
+                Map<String, Integer> batchCode = new HashMap<>();
+                if (batches == null) {
+                    studyIds.add(s.studyId());
+                    batchCode.put(s.studyId(), studyIds.size() - 1);
+                }
                 while (p.hasNext()) {
                     PreparedChunk chunk = p.next();
                     int[] rows = chunk.studyRows();
@@ -111,7 +125,18 @@ public final class TrainingDataLoader {
                             continue;
                         }
                         String id = ids == null ? "" : ids.get(rows[r]).strip();
-                        String term = MISSING.contains(id.toLowerCase(java.util.Locale.ROOT)) ? text : id;
+                        String term = MISSING.contains(id.toLowerCase(java.util.Locale.ROOT))
+                                ? ontology.termNamed(text).orElse(text)
+                                : id;
+                        String studyKey = batches == null
+                                ? s.studyId()
+                                : s.studyId()
+                                        + LabelledStudy.BATCH_SEPARATOR
+                                        + batches.get(rows[r]).strip();
+                        int studyCode = batchCode.computeIfAbsent(studyKey, k -> {
+                            studyIds.add(k);
+                            return studyIds.size() - 1;
+                        });
                         int code = termCode.computeIfAbsent(term, t -> termCode.size());
                         termTexts.computeIfAbsent(term, t -> new TreeMap<>()).merge(text, 1, Integer::sum);
                         for (int q = ip[r]; q < ip[r + 1]; q++) {

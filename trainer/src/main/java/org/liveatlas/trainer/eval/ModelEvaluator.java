@@ -56,6 +56,37 @@ public record ModelEvaluator(CellOntology ontology, int k, double unknownQuantil
         return new Evaluation(report, nmse, asw, threshold);
     }
 
+    /**
+     * The cheap part of {@link #evaluate} for the per-epoch log: held-out k-NN accuracy, macro-F1 and,
+     * when the held-out cells hold a type absent from the reference, the unknown rate of those cells at
+     * the threshold calibrated on the known ones (no silhouette, no reconstruction).
+     */
+    public java.util.Map<String, Double> quickMetrics(
+            ModelFolder model, LabelledCells reference, LabelledCells heldOut) {
+        float[][] ref = Embeddings.embed(model, reference, threads);
+        float[][] query = Embeddings.embed(model, heldOut, threads);
+        List<String> refLabels = ClassificationReport.labels(reference.labelNames(), reference.labels());
+        List<String> truth = ClassificationReport.labels(heldOut.labelNames(), heldOut.labels());
+        List<CellVote> votes = Annotation.vote(ref, refLabels, query, k, threads);
+        List<String> predicted = votes.stream().map(CellVote::votedLabel).toList();
+        double[] minDist = votes.stream().mapToDouble(CellVote::minDist).toArray();
+        Set<String> known = new HashSet<>(refLabels);
+        double[] knownMin = java.util.stream.IntStream.range(0, truth.size())
+                .filter(i -> known.contains(truth.get(i)))
+                .mapToDouble(i -> minDist[i])
+                .toArray();
+        double threshold = knownMin.length == 0 ? Double.NaN : UnknownThreshold.calibrate(knownMin, unknownQuantile);
+        ClassificationReport report = ClassificationReport.of(truth, predicted, minDist, known, threshold);
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("val_accuracy", report.accuracy());
+        m.put("val_macro_f1", report.macroF1());
+        if (!Double.isNaN(report.unknownRateNovel())) {
+            m.put("val_unknown_novel", report.unknownRateNovel());
+        }
+        m.values().removeIf(v -> v.isNaN());
+        return m;
+    }
+
     /** The PCA + kNN baseline on the same split (voted labels, no unknown call). */
     public ClassificationReport pcaBaseline(LabelledCells reference, LabelledCells heldOut, int components) {
         PcaBaseline pca = PcaBaseline.fit(reference, components, 0);

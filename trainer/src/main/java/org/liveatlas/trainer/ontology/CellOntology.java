@@ -31,10 +31,17 @@ public final class CellOntology {
     private final Map<String, String> names;
     private final Map<String, Set<String>> parents;
     private final Map<String, Set<String>> ancestors = new HashMap<>();
+    private final Map<String, String> byName = new HashMap<>();
 
-    private CellOntology(Map<String, String> names, Map<String, Set<String>> parents) {
+    private CellOntology(Map<String, String> names, Map<String, Set<String>> parents, Map<String, String> synonyms) {
         this.names = Collections.unmodifiableMap(names);
         this.parents = Collections.unmodifiableMap(parents);
+        synonyms.forEach((text, id) -> {
+            if (names.containsKey(id)) {
+                byName.putIfAbsent(text, id);
+            }
+        });
+        names.forEach((id, name) -> byName.put(name, id)); // a name wins over another term's synonym
         for (String term : names.keySet()) {
             ancestors.put(term, Collections.unmodifiableSet(walk(term)));
         }
@@ -42,7 +49,7 @@ public final class CellOntology {
 
     /** No ontology: labels are related only to themselves. */
     public static CellOntology none() {
-        return new CellOntology(new LinkedHashMap<>(), new HashMap<>());
+        return new CellOntology(new LinkedHashMap<>(), new HashMap<>(), Map.of());
     }
 
     /** Reads an OBO file (e.g. {@code cl-basic.obo}). */
@@ -61,6 +68,7 @@ public final class CellOntology {
     public static CellOntology parse(List<String> lines, String source) {
         Map<String, String> names = new LinkedHashMap<>();
         Map<String, Set<String>> parents = new HashMap<>();
+        Map<String, String> synonyms = new HashMap<>();
         String id = null;
         String name = null;
         Set<String> ps = new HashSet<>();
@@ -95,6 +103,12 @@ public final class CellOntology {
                 if (parts.length >= 2) {
                     ps.add(parts[1]);
                 }
+            } else if (line.startsWith("synonym:") && id != null) {
+                String t = line.substring(8).strip();
+                int q = t.indexOf('"', 1);
+                if (t.startsWith("\"") && q > 0) {
+                    synonyms.putIfAbsent(t.substring(1, q), id);
+                }
             } else if (line.equals("is_obsolete: true")) {
                 obsolete = true;
             }
@@ -107,7 +121,7 @@ public final class CellOntology {
         }
         // obonet keeps only edges between terms of the file
         parents.values().forEach(set -> set.retainAll(names.keySet()));
-        return new CellOntology(names, parents);
+        return new CellOntology(names, parents, synonyms);
     }
 
     private static void add(
@@ -166,6 +180,14 @@ public final class CellOntology {
     /** The term's name, when the ontology has it. */
     public Optional<String> name(String term) {
         return Optional.ofNullable(names.get(term));
+    }
+
+    /**
+     * The term whose name, else whose synonym (OBO {@code synonym:} line), is exactly {@code text}:
+     * how a label given without an id is placed in the ontology.
+     */
+    public Optional<String> termNamed(String text) {
+        return Optional.ofNullable(byName.get(text));
     }
 
     /** Every ancestor of {@code term} (not itself); empty for an unknown term. */

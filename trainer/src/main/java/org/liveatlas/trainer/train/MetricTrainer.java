@@ -90,6 +90,26 @@ public final class MetricTrainer {
             Path workDir,
             TrainingListener listener,
             Function<ModelFolder, Map<String, Double>> validator) {
+        return train(cells, workDir, listener, validator, 1);
+    }
+
+    /**
+     * Trains on {@code cells}, validating after every {@code validateEvery}-th epoch and after the last.
+     *
+     * @param workDir where checkpoints go (created); an existing checkpoint of the same run resumes
+     * @param validator called with the current model (may be null): metrics for the epoch's log
+     * @param validateEvery validate after epochs {@code validateEvery - 1}, {@code 2 * validateEvery - 1},
+     *     ... and the last (>= 1)
+     */
+    public Result train(
+            LabelledCells cells,
+            Path workDir,
+            TrainingListener listener,
+            Function<ModelFolder, Map<String, Double>> validator,
+            int validateEvery) {
+        if (validateEvery < 1) {
+            throw new IllegalArgumentException("validateEvery must be >= 1, got " + validateEvery);
+        }
         Engine engine = PyTorchRuntime.engine();
         JniUtils.setNumThreads(config.threads());
         Architecture arch = new Architecture(cells.genes().size(), config.hidden(), config.latent());
@@ -140,6 +160,8 @@ public final class MetricTrainer {
                 double lr = schedule.getNewValue(epoch);
                 engine.setRandomSeed((int) (config.seed() * 31 + epoch + 1));
                 Random rng = new Random(config.seed() * 7919L + epoch);
+                // a stream of its own, so that masking leaves the batches and negatives of a run unchanged
+                Random maskRng = new Random(config.seed() * 104_729L + epoch);
                 int[][] plan = sampler.epoch(epoch, batchSize, batches);
                 double sumLoss = 0;
                 double sumTrip = 0;
@@ -160,13 +182,18 @@ public final class MetricTrainer {
                         bs[i] = studies[rows[i]];
                     }
                     try (NDManager step = manager.newSubManager()) {
-                        NDArray x =
-                                step.create(FloatBuffer.wrap(cells.dense(rows)), new Shape(rows.length, arch.nGenes()));
+                        float[] dense = cells.dense(rows);
+                        NDArray x = step.create(FloatBuffer.wrap(dense), new Shape(rows.length, arch.nGenes()));
+                        NDArray input = config.geneMask() > 0
+                                ? step.create(
+                                        FloatBuffer.wrap(mask(dense, config.geneMask(), maskRng)),
+                                        new Shape(rows.length, arch.nGenes()))
+                                : x;
                         LossParts parts;
                         Triplets triplets;
                         try (GradientCollector gc = engine.newGradientCollector()) {
                             NDArray z = encoder.block()
-                                    .forward(ps, new NDList(x), true)
+                                    .forward(ps, new NDList(input), true)
                                     .singletonOrThrow();
                             NDArray xHat = decoder.block()
                                     .forward(ps, new NDList(z), true)
@@ -211,8 +238,10 @@ public final class MetricTrainer {
                             + ")");
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                boolean validate =
+                        validator != null && ((epoch + 1) % validateEvery == 0 || epoch == config.epochs() - 1);
                 Map<String, Double> validation =
-                        validator == null ? Map.of() : validator.apply(snapshot(cells, encoder, decoder));
+                        validate ? validator.apply(snapshot(cells, encoder, decoder)) : Map.of();
                 int k = Math.max(1, plan.length - nonFinite);
                 EpochLog log = new EpochLog(
                         epoch,
@@ -235,6 +264,17 @@ public final class MetricTrainer {
             }
             return new Result(snapshot(cells, encoder, decoder), history);
         }
+    }
+
+    /** A copy of {@code dense} with each entry zeroed with probability {@code fraction}. */
+    static float[] mask(float[] dense, double fraction, Random rng) {
+        float[] out = dense.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (rng.nextDouble() < fraction) {
+                out[i] = 0f;
+            }
+        }
+        return out;
     }
 
     private static ModelFolder snapshot(LabelledCells cells, ScimilarityNetwork encoder, ScimilarityNetwork decoder) {

@@ -28,6 +28,9 @@ import org.liveatlas.trainer.mining.NegativeSelection;
  * @param crossStudyPositives anchor and positive from different studies (default true)
  * @param seed makes a run repeatable
  * @param threads PyTorch intra-op threads
+ * @param geneMask fraction of each training cell's genes zeroed at the encoder's input, drawn anew per
+ *     cell and step (0 = off, SCimilarity's setting); the decoder still reconstructs the full profile,
+ *     so the encoder learns to embed cells whose study lacks some of the model's genes
  */
 public record TrainingConfig(
         List<Integer> hidden,
@@ -44,7 +47,8 @@ public record TrainingConfig(
         TripletDistance tripletDistance,
         boolean crossStudyPositives,
         long seed,
-        int threads) {
+        int threads,
+        double geneMask) {
 
     public TrainingConfig {
         hidden = List.copyOf(hidden);
@@ -62,6 +66,9 @@ public record TrainingConfig(
         }
         Objects.requireNonNull(negativeSelection, "negativeSelection");
         Objects.requireNonNull(tripletDistance, "tripletDistance");
+        if (!(geneMask >= 0 && geneMask < 1)) {
+            throw new IllegalArgumentException("geneMask must be in [0, 1), got " + geneMask);
+        }
         new MetricLoss(tripletWeight, margin, l1, tripletDistance); // validates the loss settings
     }
 
@@ -82,7 +89,8 @@ public record TrainingConfig(
                 TripletDistance.EUCLIDEAN,
                 true,
                 0L,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(),
+                0.0);
     }
 
     public TrainingConfig withArchitecture(List<Integer> newHidden, int newLatent) {
@@ -101,7 +109,8 @@ public record TrainingConfig(
                 tripletDistance,
                 crossStudyPositives,
                 seed,
-                threads);
+                threads,
+                geneMask);
     }
 
     public TrainingConfig withEpochs(int n) {
@@ -120,7 +129,8 @@ public record TrainingConfig(
                 tripletDistance,
                 crossStudyPositives,
                 seed,
-                threads);
+                threads,
+                geneMask);
     }
 
     public TrainingConfig withBatches(int size, int perEpoch) {
@@ -139,7 +149,8 @@ public record TrainingConfig(
                 tripletDistance,
                 crossStudyPositives,
                 seed,
-                threads);
+                threads,
+                geneMask);
     }
 
     public TrainingConfig withLearningRate(double lr) {
@@ -158,7 +169,8 @@ public record TrainingConfig(
                 tripletDistance,
                 crossStudyPositives,
                 seed,
-                threads);
+                threads,
+                geneMask);
     }
 
     public TrainingConfig withTripletWeight(double w) {
@@ -177,7 +189,8 @@ public record TrainingConfig(
                 tripletDistance,
                 crossStudyPositives,
                 seed,
-                threads);
+                threads,
+                geneMask);
     }
 
     public TrainingConfig withNegativeSelection(NegativeSelection s) {
@@ -196,7 +209,8 @@ public record TrainingConfig(
                 tripletDistance,
                 crossStudyPositives,
                 seed,
-                threads);
+                threads,
+                geneMask);
     }
 
     public TrainingConfig withCrossStudyPositives(boolean on) {
@@ -215,7 +229,8 @@ public record TrainingConfig(
                 tripletDistance,
                 on,
                 seed,
-                threads);
+                threads,
+                geneMask);
     }
 
     public TrainingConfig withSeed(long s) {
@@ -234,7 +249,8 @@ public record TrainingConfig(
                 tripletDistance,
                 crossStudyPositives,
                 s,
-                threads);
+                threads,
+                geneMask);
     }
 
     public TrainingConfig withThreads(int n) {
@@ -253,7 +269,28 @@ public record TrainingConfig(
                 tripletDistance,
                 crossStudyPositives,
                 seed,
-                n);
+                n,
+                geneMask);
+    }
+
+    public TrainingConfig withGeneMask(double fraction) {
+        return new TrainingConfig(
+                hidden,
+                latent,
+                epochs,
+                batchSize,
+                batchesPerEpoch,
+                learningRate,
+                weightDecay,
+                l1,
+                tripletWeight,
+                margin,
+                negativeSelection,
+                tripletDistance,
+                crossStudyPositives,
+                seed,
+                threads,
+                fraction);
     }
 
     /** The loss these settings describe. */
@@ -278,6 +315,7 @@ public record TrainingConfig(
         m.put("triplet_distance", tripletDistance.name());
         m.put("sample_across_studies", crossStudyPositives);
         m.put("seed", seed);
+        m.put("gene_mask", geneMask);
         return m;
     }
 }

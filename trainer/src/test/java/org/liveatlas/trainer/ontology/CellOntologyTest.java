@@ -80,4 +80,43 @@ class CellOntologyTest {
                 .hasMessageContaining("x.obo")
                 .hasMessageContaining("[Term]");
     }
+
+    @Test
+    void theCommittedPbmcExtractPlacesBroadLabelsAtTheirCommonAncestor() {
+        CellOntology o = CellOntology.read(java.nio.file.Path.of("ontology/cl-pbmc.obo"));
+        // label_map.tsv: every CL id of the PBMC sets is a term
+        for (String id : List.of(
+                "CL:0000624", "CL:0000625", "CL:0000236", "CL:0000623", "CL:0001054", "CL:0002396", "CL:0000576")) {
+            assertThat(o.contains(id)).as(id).isTrue();
+        }
+        // SAVERCAT's "T/NK cell" has no CL id: the synonym puts it at lymphocyte
+        assertThat(o.termNamed("T/NK cell")).contains("CL:0000542");
+        assertThat(o.termNamed("B cell")).contains("CL:0000236");
+        assertThat(o.termNamed("no such cell")).isEmpty();
+        String tnk = o.termNamed("T/NK cell").orElseThrow();
+        assertThat(o.related(tnk, "CL:0000624")).isTrue(); // CD4 T: never its negative
+        assertThat(o.related(tnk, "CL:0000623")).isTrue(); // NK
+        assertThat(o.related(tnk, "CL:0001054")).isFalse(); // CD14 monocyte: a valid negative
+        // SAVERCAT's broad "monocyte" is an ancestor of both monocyte subsets, not of T cells
+        assertThat(o.related("CL:0000576", "CL:0001054")).isTrue();
+        assertThat(o.related("CL:0000576", "CL:0002396")).isTrue();
+        assertThat(o.related("CL:0000576", "CL:0000625")).isFalse();
+        assertThat(o.related("CL:0000624", "CL:0000625")).isFalse(); // CD4 vs CD8 stay negatives
+    }
+
+    @Test
+    void aNameWinsOverAnotherTermsSynonym() {
+        CellOntology o = CellOntology.parse(
+                List.of(
+                        "[Term]",
+                        "id: CL:1",
+                        "name: cell",
+                        "synonym: \"T cell\" RELATED []",
+                        "[Term]",
+                        "id: CL:2",
+                        "name: T cell",
+                        "is_a: CL:1"),
+                "x.obo");
+        assertThat(o.termNamed("T cell")).contains("CL:2");
+    }
 }
