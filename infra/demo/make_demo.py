@@ -3,9 +3,9 @@
 
   /usr/bin/python3 infra/demo/make_demo.py [SHARED_DATA_DIR]
 
-* pbmc14k_sorted/pbmc14k_a.h5ad, pbmc14k_b.h5ad: a stratified subsample of pbmc14k_sorted
-  (PER_TYPE cells of each label_coarse), split in two halves of equal composition, restricted to
-  the genes it shares with kang_muscat (so that the example query file covers the model's genes).
+* pbmc14k_sorted/pbmc14k_demo.h5ad: a stratified subsample of pbmc14k_sorted (PER_TYPE cells of
+  each label_coarse), restricted to the genes it shares with kang_muscat (so that the example query
+  file covers every gene of a model trained on it).
 * kang_muscat/kang_muscat_demo.h5ad: a stratified subsample of kang_muscat (QUERY_PER_TYPE cells
   of each label_coarse, FCGR3A monocytes included: the type the reference lacks), every gene kept.
 """
@@ -18,7 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 SEED = 20240101
-PER_TYPE = 240
+PER_TYPE = 300
 QUERY_PER_TYPE = 120
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -59,19 +59,12 @@ def main():
     shared = [g for g in ref.var_names if g in set(query.var_names)]
     print(f"genes: reference {ref.n_vars}, query {query.n_vars}, shared {len(shared)}")
 
-    halves = ([], [])
-    for idx in stratified(ref.obs, "label_coarse", PER_TYPE, rng):
-        idx = rng.permutation(idx)
-        halves[0].append(idx[: idx.size // 2])
-        halves[1].append(idx[idx.size // 2:])
     cols = ["label", "label_coarse", "cl_id", "label_broad"]
-    out = os.path.join(HERE, "pbmc14k_sorted")
-    for name, parts in zip(("a", "b"), halves):
-        rows = np.sort(np.concatenate(parts))
-        sub = clean(ref[rows, shared], cols)
-        path = os.path.join(out, f"pbmc14k_{name}.h5ad")
-        sub.write_h5ad(path, compression="gzip")
-        print(f"{path}: {sub.n_obs} cells x {sub.n_vars} genes, {os.path.getsize(path)} bytes")
+    rows = np.sort(np.concatenate(stratified(ref.obs, "label_coarse", PER_TYPE, rng)))
+    sub = clean(ref[rows, shared], cols)
+    path = os.path.join(HERE, "pbmc14k_sorted", "pbmc14k_demo.h5ad")
+    sub.write_h5ad(path, compression="gzip")
+    print(f"{path}: {sub.n_obs} cells x {sub.n_vars} genes, {os.path.getsize(path)} bytes")
 
     rows = np.sort(np.concatenate(stratified(query.obs, "label_coarse", QUERY_PER_TYPE, rng)))
     sub = clean(query[rows, :], ["label", "label_coarse", "cl_id", "label_broad", "condition", "donor"])
