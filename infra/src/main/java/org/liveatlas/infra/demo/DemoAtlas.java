@@ -44,10 +44,11 @@ public final class DemoAtlas {
      * network and a short schedule that train in a few minutes on two cores, as the trainer's PBMC
      * measurements chose them (encoder 128-64 to 32, RANDOM negatives, triplet weight 0.5); every
      * training cell kept (the reference holds only the ~1.1k genes it shares with the example file, too
-     * few for SCimilarity's 500-gene cell filter); one labelled study, so the evaluation holds out a
-     * fifth of its cells of each label and positives come from within the study.
+     * few for SCimilarity's 500-gene cell filter); one labelled study, so the trainer's automatic
+     * evaluation split holds out a fifth of its cells of each label, and positives come from within the
+     * study. The trainer service of {@code up} gets the same settings (see {@code AppServer}).
      */
-    static final Map<String, String> TRAINING = trainingSettings();
+    public static final Map<String, String> TRAINING = trainingSettings();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP =
@@ -72,8 +73,6 @@ public final class DemoAtlas {
         m.put("ATLAS_TRAINER_NEGATIVE_SELECTION", "RANDOM");
         m.put("ATLAS_TRAINER_TRIPLET_WEIGHT", "0.5");
         m.put("ATLAS_TRAINER_QC", "permissive");
-        m.put("ATLAS_TRAINER_EVAL_SPLIT", "cells");
-        m.put("ATLAS_TRAINER_HELD_OUT_FRACTION", "0.2");
         m.put("ATLAS_TRAINER_CROSS_STUDY_POSITIVES", "false");
         m.put("ATLAS_TRAINER_SEED", "7");
         return Map.copyOf(m);

@@ -16,11 +16,26 @@ final class AppServer {
     private AppServer() {}
 
     static ServiceController ingest(StackConfig config, Path home) {
-        return create(config, home, ServiceName.INGEST, PlatformApp.INGEST, "org.liveatlas.ingest.IngestMain", "768m");
+        return create(
+                config,
+                home,
+                ServiceName.INGEST,
+                PlatformApp.INGEST,
+                "org.liveatlas.ingest.IngestMain",
+                "768m",
+                Map.of());
     }
 
-    /** The trainer's service loop ({@code TrainerMain serve}): retrains on its triggers, one training at a time. */
+    /**
+     * The trainer's service loop ({@code TrainerMain serve}): retrains on its triggers, one training at a time.
+     * On the embedded platform it trains the demo's small network ({@code DemoAtlas.TRAINING}), so that a
+     * retraining fits a laptop and the gate compares like with like; any {@code ATLAS_TRAINER_*} variable
+     * set where {@code atlas up} runs wins.
+     */
     static ServiceController trainer(StackConfig config, Path home) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        org.liveatlas.infra.demo.DemoAtlas.TRAINING.forEach(
+                (k, v) -> env.put(k, System.getenv().getOrDefault(k, v)));
         return create(
                 config,
                 home,
@@ -28,6 +43,7 @@ final class AppServer {
                 PlatformApp.TRAINER,
                 "org.liveatlas.trainer.TrainerMain",
                 "1g",
+                env,
                 "serve");
     }
 
@@ -62,6 +78,7 @@ final class AppServer {
             PlatformApp app,
             String mainClass,
             String heap,
+            Map<String, String> extraEnv,
             String... args) {
         AppRunner runner = new AppRunner(home, config);
         Path dir = config.serviceDir(name);
@@ -83,7 +100,8 @@ final class AppServer {
             }
             return "running for " + up.toSeconds() + " s";
         };
-        return new EmbeddedServer(
-                name, config.endpoints().of(name), dir, config.host(), Map.of(), launch, alive, runner.environment());
+        Map<String, String> env = new java.util.LinkedHashMap<>(runner.environment());
+        env.putAll(extraEnv);
+        return new EmbeddedServer(name, config.endpoints().of(name), dir, config.host(), Map.of(), launch, alive, env);
     }
 }
