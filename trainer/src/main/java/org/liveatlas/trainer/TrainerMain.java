@@ -219,11 +219,18 @@ public final class TrainerMain {
         }
     }
 
-    /** A progress bar per epoch on {@code out} and the epoch log line. */
+    /**
+     * The epoch log line on {@code out}, preceded by a progress bar redrawn per batch when the process
+     * has a console (not when its output goes to a log file).
+     */
     public static TrainingListener progress(PrintStream out) {
+        boolean bar = System.console() != null;
         return new TrainingListener() {
             @Override
             public void batchDone(int epoch, int batch, int batches) {
+                if (!bar) {
+                    return; // a log file gets one line per epoch, not carriage-return redraws
+                }
                 int width = 30;
                 int done = batch * width / batches;
                 out.print("\repoch " + epoch + " [" + "#".repeat(done) + " ".repeat(width - done) + "] " + batch + "/"
@@ -233,7 +240,9 @@ public final class TrainerMain {
 
             @Override
             public void epochDone(EpochLog log) {
-                out.print("\r");
+                if (bar) {
+                    out.print("\r");
+                }
                 out.println(log.line());
             }
 

@@ -68,6 +68,9 @@ public record TrainerSettings(
         k.put("atlas.trainer.held-out-fraction", new String[] {"0.2", "cells split: fraction of each label held out"});
         k.put("atlas.trainer.validate-every", new String[] {"5", "held-out accuracy in the epoch log every N epochs"});
         k.put("atlas.trainer.vote-k", new String[] {"50", "neighbours of the evaluation's k-NN vote"});
+        k.put(
+                "atlas.trainer.unknown-threshold",
+                new String[] {"", "min_dist above which a cell is unknown; empty: calibrated on held-out cells"});
         k.put("atlas.trainer.gene-mask", new String[] {"0", "fraction of input genes zeroed per training cell"});
         k.put("atlas.trainer.min-shared-genes", new String[] {"5000", "the core's shared-gene rejection"});
         k.put("atlas.trainer.hidden", new String[] {"1024,1024,1024", "hidden layer widths"});
@@ -163,7 +166,10 @@ public record TrainerSettings(
                     },
                     Double.parseDouble(v.get("atlas.trainer.held-out-fraction")),
                     Integer.parseInt(v.get("atlas.trainer.validate-every")),
-                    Integer.parseInt(v.get("atlas.trainer.vote-k")));
+                    Integer.parseInt(v.get("atlas.trainer.vote-k")),
+                    v.get("atlas.trainer.unknown-threshold").isBlank()
+                            ? Double.NaN
+                            : Double.parseDouble(v.get("atlas.trainer.unknown-threshold")));
             String onto = v.get("atlas.trainer.ontology");
             return new TrainerSettings(
                     v.get("atlas.kafka.bootstrap"),

@@ -51,6 +51,10 @@ public final class TrainingRun {
      * @param validateEvery held-out accuracy in the epoch log after every this many epochs (0 = only at
      *     the end of the run, in the evaluation)
      * @param voteK neighbours of the k-NN vote in the evaluation (SCimilarity's 50)
+     * @param unknownThreshold the model's unknown threshold on min_dist; NaN: calibrated on the held-out
+     *     known cells ({@link UnknownThreshold}). A cells-within-study split calibrates on cells of the
+     *     reference's own batch, far closer to it than another study's cells, so a single-study atlas
+     *     (the demo) sets one.
      */
     public record Settings(
             QcThresholds qc,
@@ -63,8 +67,13 @@ public final class TrainingRun {
             EvaluationSplit split,
             double heldOutFraction,
             int validateEvery,
-            int voteK) {
+            int voteK,
+            double unknownThreshold) {
         public Settings {
+            if (!Double.isNaN(unknownThreshold) && !(unknownThreshold > 0 && unknownThreshold <= 2)) {
+                throw new IllegalArgumentException(
+                        "unknown threshold must be a cosine distance in (0, 2], got " + unknownThreshold);
+            }
             Objects.requireNonNull(qc, "qc");
             heldOutStudies = List.copyOf(heldOutStudies);
             Objects.requireNonNull(gate, "gate");
@@ -98,7 +107,8 @@ public final class TrainingRun {
                     EvaluationSplit.AUTO,
                     0.2,
                     0,
-                    50);
+                    50,
+                    Double.NaN);
         }
 
         /** These settings with another list of held-out studies. */
@@ -114,7 +124,8 @@ public final class TrainingRun {
                     split,
                     heldOutFraction,
                     validateEvery,
-                    voteK);
+                    voteK,
+                    unknownThreshold);
         }
     }
 
@@ -144,6 +155,11 @@ public final class TrainingRun {
      * cells and never all of them.
      */
     java.util.Set<String> stratifiedCells(LabelledCells cells, long seed) {
+        return stratifiedCells(cells, settings.heldOutFraction(), seed);
+    }
+
+    /** The cells-within-study split: see {@link #stratifiedCells(LabelledCells, long)}. */
+    public static java.util.Set<String> stratifiedCells(LabelledCells cells, double heldOutFraction, long seed) {
         Map<Integer, List<Integer>> byLabel = new java.util.TreeMap<>();
         for (int i = 0; i < cells.cells(); i++) {
             byLabel.computeIfAbsent(cells.label(i), l -> new ArrayList<>()).add(i);
@@ -153,7 +169,7 @@ public final class TrainingRun {
             List<Integer> rows = new ArrayList<>(e.getValue());
             java.util.Collections.shuffle(rows, new java.util.Random(seed * 31 + e.getKey()));
             int n = rows.size();
-            int take = (int) Math.round(settings.heldOutFraction() * n);
+            int take = (int) Math.round(heldOutFraction * n);
             take = Math.min(n - 1, Math.max(n >= 2 ? 1 : 0, take));
             for (int i = 0; i < take; i++) {
                 out.add(cells.cellIds().get(rows.get(i)));
@@ -273,7 +289,7 @@ public final class TrainingRun {
         } else {
             result = trainer.train(train, workDir.resolve("checkpoints"), listener);
         }
-        Evaluation candidate = evaluator.evaluate(result.model(), train, test);
+        Evaluation candidate = evaluator.evaluate(result.model(), train, test, settings.unknownThreshold());
         ClassificationReport pca = evaluator.pcaBaseline(train, test, 50);
 
         Optional<Manifest> currentManifest = registry.current();
@@ -315,6 +331,12 @@ public final class TrainingRun {
         evaluation.put("held_out_cells", test.cells());
         evaluation.put("training_cells", train.cells());
         evaluation.put("k", settings.voteK());
+        evaluation.put(
+                "unknown_threshold",
+                Double.isNaN(settings.unknownThreshold())
+                        ? "calibrated: " + UnknownThreshold.DEFAULT_QUANTILE
+                                + " quantile of the held-out known cells' min_dist"
+                        : "configured");
         params.put("evaluation", evaluation);
         params.put(
                 "qc",

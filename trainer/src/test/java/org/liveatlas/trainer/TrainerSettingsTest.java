@@ -67,7 +67,8 @@ class TrainerSettingsTest {
                         "ATLAS_TRAINER_HELD_OUT_FRACTION", "0.25",
                         "ATLAS_TRAINER_VALIDATE_EVERY", "3",
                         "ATLAS_TRAINER_VOTE_K", "10",
-                        "ATLAS_TRAINER_GENE_MASK", "0.3"));
+                        "ATLAS_TRAINER_GENE_MASK", "0.3",
+                        "ATLAS_TRAINER_UNKNOWN_THRESHOLD", "0.02"));
         assertThat(s.workDir()).isEqualTo(java.nio.file.Path.of("/data/atlas/trainer"));
         assertThat(s.run().geneSources()).isEqualTo(GeneSources.ALL_DEPOSITS);
         assertThat(s.run().minStudiesPerGene()).isEqualTo(2);
@@ -76,6 +77,9 @@ class TrainerSettingsTest {
         assertThat(s.run().validateEvery()).isEqualTo(3);
         assertThat(s.run().voteK()).isEqualTo(10);
         assertThat(s.training().geneMask()).isEqualTo(0.3);
+        assertThat(s.run().unknownThreshold()).isEqualTo(0.02);
+        assertThat(TrainerSettings.from(Map.of(), Map.of()).run().unknownThreshold())
+                .isNaN();
         assertThat(TrainerSettings.from(Map.of(), Map.of()).run().split()).isEqualTo(EvaluationSplit.AUTO);
         assertThat(TrainerSettings.from(Map.of("atlas.trainer.work-dir", "w"), Map.of("ATLAS_DATA_DIR", "/d"))
                         .workDir())

@@ -25,7 +25,8 @@ class TrainingRunSplitTest {
                 EvaluationSplit.CELLS,
                 fraction,
                 0,
-                50);
+                50,
+                Double.NaN);
         // the split needs neither the registry nor Kafka
         return new TrainingRun(s, CellOntology.none(), null, null);
     }

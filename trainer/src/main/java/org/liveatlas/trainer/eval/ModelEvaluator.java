@@ -30,6 +30,15 @@ public record ModelEvaluator(CellOntology ontology, int k, double unknownQuantil
 
     /** Scores {@code model} with {@code reference} (training cells) against {@code heldOut}. */
     public Evaluation evaluate(ModelFolder model, LabelledCells reference, LabelledCells heldOut) {
+        return evaluate(model, reference, heldOut, Double.NaN);
+    }
+
+    /**
+     * As {@link #evaluate(ModelFolder, LabelledCells, LabelledCells)}, but with a given unknown
+     * threshold (NaN: calibrated on the held-out known cells), e.g. one calibrated on another split.
+     */
+    public Evaluation evaluate(
+            ModelFolder model, LabelledCells reference, LabelledCells heldOut, double fixedThreshold) {
         float[][] ref = Embeddings.embed(model, reference, threads);
         float[][] query = Embeddings.embed(model, heldOut, threads);
         List<String> refLabels = ClassificationReport.labels(reference.labelNames(), reference.labels());
@@ -42,7 +51,9 @@ public record ModelEvaluator(CellOntology ontology, int k, double unknownQuantil
                 .filter(i -> known.contains(truth.get(i)))
                 .mapToDouble(i -> minDist[i])
                 .toArray();
-        double threshold = knownMin.length == 0 ? Double.NaN : UnknownThreshold.calibrate(knownMin, unknownQuantile);
+        double threshold = !Double.isNaN(fixedThreshold)
+                ? fixedThreshold
+                : knownMin.length == 0 ? Double.NaN : UnknownThreshold.calibrate(knownMin, unknownQuantile);
         ClassificationReport report = ClassificationReport.of(truth, predicted, minDist, known, threshold);
         double nmse = model.decoder().isPresent() ? Embeddings.nmse(model, heldOut, query) : Double.NaN;
         int[] sample = sample(heldOut.cells(), silhouetteCells, 17);

@@ -61,8 +61,23 @@ public final class PbmcExperiment {
         all.add(query);
         long t0 = System.nanoTime();
         LabelledCells cells = new TrainingDataLoader(QcThresholds.PERMISSIVE, 0, onto).load(all, genes);
-        LabelledCells training = cells.withoutStudies(List.of("kang_muscat"));
+        LabelledCells labelled = cells.withoutStudies(List.of("kang_muscat"));
+        LabelledCells training = labelled;
         LabelledCells reference = cells.ofStudies(List.of("pbmc14k_sorted"));
+        // demo mode: the single labelled study is split 80/20 within itself (as atlas train does with one
+        // study); the unknown threshold is calibrated on its held-out cells and applied to the query
+        boolean demo = Boolean.parseBoolean(a.getOrDefault("demo", "false"));
+        LabelledCells withinHeld = null;
+        if (demo) {
+            java.util.Set<String> held = org.liveatlas.trainer.TrainingRun.stratifiedCells(labelled, 0.2, 1);
+            withinHeld = labelled.select(i -> held.contains(labelled.cellIds().get(i)));
+            LabelledCells rest =
+                    labelled.select(i -> !held.contains(labelled.cellIds().get(i)));
+            reference = rest;
+            training = rest;
+        }
+        LabelledCells trainingCells = training;
+        LabelledCells referenceCells = reference;
         LabelledCells held = cells.ofStudies(List.of("kang_muscat"));
         System.out.printf(
                 "loaded %d training cells, %d genes in %.1f s%n",
@@ -90,7 +105,7 @@ public final class PbmcExperiment {
         t0 = System.nanoTime();
         MetricTrainer.Result result = new MetricTrainer(config, onto)
                 .train(
-                        training,
+                        trainingCells,
                         Path.of(a.getOrDefault("work", "target/pbmc-experiment-" + System.nanoTime())),
                         new TrainingListener() {
                             @Override
@@ -100,11 +115,45 @@ public final class PbmcExperiment {
                                 }
                             }
                         },
-                        every > 0 ? m -> evaluator.quickMetrics(m, reference, held) : null);
+                        every > 0 ? m -> evaluator.quickMetrics(m, referenceCells, held) : null);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
-        Evaluation e = evaluator.evaluate(result.model(), reference, held);
+        double threshold = Double.NaN;
+        if (demo) {
+            Evaluation within = evaluator.evaluate(result.model(), reference, withinHeld);
+            threshold = within.unknownThreshold();
+            System.out.printf(
+                    "within-study held-out: acc %.4f f1 %.4f threshold %.4f%n",
+                    within.report().accuracy(), within.report().macroF1(), threshold);
+        }
+        if (a.containsKey("thr")) {
+            threshold = Double.parseDouble(a.get("thr"));
+        }
+        Evaluation e = evaluator.evaluate(result.model(), reference, held, threshold);
+        for (String t : a.getOrDefault("thrs", "").split(",")) {
+            if (!t.isBlank()) {
+                ClassificationReport rt = evaluator
+                        .evaluate(result.model(), reference, held, Double.parseDouble(t))
+                        .report();
+                System.out.printf(
+                        "THR %s unknown known %.3f novel %.3f%n", t, rt.unknownRateKnown(), rt.unknownRateNovel());
+            }
+        }
         ClassificationReport pca = evaluator.pcaBaseline(reference, held, 50);
         ClassificationReport r = e.report();
+        if (k != 50) {
+            ModelEvaluator at50 = new ModelEvaluator(onto, 50, UnknownThreshold.DEFAULT_QUANTILE, 2000, threads);
+            Evaluation e50 = at50.evaluate(result.model(), reference, held, threshold);
+            ClassificationReport p50 = at50.pcaBaseline(reference, held, 50);
+            System.out.printf(
+                    "AT_K50 acc %.4f f1 %.4f recall %s | unknown known %.3f novel %.3f | pca k50 acc %.4f f1 %.4f%n",
+                    e50.report().accuracy(),
+                    e50.report().macroF1(),
+                    e50.report().recall(),
+                    e50.report().unknownRateKnown(),
+                    e50.report().unknownRateNovel(),
+                    p50.accuracy(),
+                    p50.macroF1());
+        }
         System.out.printf(
                 "RESULT %s | train %.0f s | acc %.4f f1 %.4f | recall %s | unknown known %.3f novel %.3f thr %.3f | pca acc %.4f f1 %.4f%n",
                 String.join(" ", args),

@@ -123,6 +123,104 @@ class PublishGateIT {
         assertThat(events.get(0).unknownThreshold()).isEqualTo(first.manifest().unknownThreshold());
     }
 
+    @Test
+    void aSingleLabelledStudyTrainsWithACellsWithinStudySplitAndExportsForScimilarity(
+            TestStack stack, @TempDir Path tmp) throws Exception {
+        String bucket = stack.createBucket("single");
+        SynthConfig cfg = SynthConfig.defaults(4, 2, 200, 300).withBatchSd(0.5);
+        List<SyntheticStudy> synth = new SyntheticStudyGenerator(cfg).studies();
+        for (int i = 0; i < synth.size(); i++) {
+            SyntheticStudy s = synth.get(i);
+            boolean labelled = i == 0; // the second study is deposited without a label column
+            Path f = tmp.resolve(s.studyId() + ".h5ad");
+            H5adWriter.write(f, s);
+            put(stack, bucket, "deposits/" + s.studyId() + "/" + s.studyId() + ".h5ad", Files.readAllBytes(f));
+            StudyMetadata meta = new StudyMetadata(
+                    1,
+                    s.studyId(),
+                    "synthetic " + s.studyId(),
+                    null,
+                    "Homo sapiens",
+                    "blood",
+                    null,
+                    null,
+                    new ObsColumns(
+                            SyntheticStudy.DONOR,
+                            null,
+                            labelled ? SyntheticStudy.CELL_TYPE : null,
+                            labelled ? SyntheticStudy.CELL_TYPE_ONTOLOGY_ID : null),
+                    labelled,
+                    Visibility.PUBLIC,
+                    null);
+            put(
+                    stack,
+                    bucket,
+                    "deposits/" + s.studyId() + "/study.json",
+                    Json.write(meta).getBytes(StandardCharsets.UTF_8));
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("ATLAS_KAFKA_BOOTSTRAP", stack.kafkaBootstrap());
+        env.put("ATLAS_S3_ENDPOINT", stack.s3Endpoint());
+        env.put("ATLAS_S3_ACCESS_KEY", stack.s3AccessKey());
+        env.put("ATLAS_S3_SECRET_KEY", stack.s3SecretKey());
+        env.put("ATLAS_S3_BUCKET", bucket);
+        env.put("ATLAS_DATA_DIR", tmp.resolve("data").toString());
+        env.put("ATLAS_TRAINER_QC", "permissive");
+        env.put("ATLAS_TRAINER_MIN_SHARED_GENES", "0");
+        env.put("ATLAS_TRAINER_THREADS", "1");
+        Path export = tmp.resolve("scimilarity-model");
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        int code = TrainerMain.run(
+                new String[] {
+                    "train",
+                    "--hidden",
+                    "64,32",
+                    "--latent",
+                    "16",
+                    "--epochs",
+                    "6",
+                    "--batch-size",
+                    "200",
+                    "--batches-per-epoch",
+                    "3",
+                    "--triplet-weight",
+                    "0.5",
+                    "--cross-study-positives",
+                    "false",
+                    "--gene-sources",
+                    "all",
+                    "--min-studies-per-gene",
+                    "2",
+                    "--gene-mask",
+                    "0.2",
+                    "--validate-every",
+                    "2",
+                    "--export",
+                    export.toString()
+                },
+                Map.of(),
+                env,
+                new java.io.PrintStream(log, true),
+                System.err);
+        String printed = log.toString(StandardCharsets.UTF_8);
+        System.out.println(printed);
+        assertThat(code).as(printed).isZero();
+        assertThat(printed).contains("evaluation split: cells-within-study").contains("val_accuracy");
+        Manifest m = new ModelRegistry(stack.s3(), bucket).current().orElseThrow();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> evaluation =
+                (Map<String, Object>) m.trainingParameters().get("evaluation");
+        assertThat(evaluation).containsEntry("split", "cells-within-study").containsEntry("held_out_fraction", 0.2);
+        // a fifth of each label of the 200 cells, rounded per label
+        assertThat(((Number) evaluation.get("held_out_cells")).intValue()).isBetween(35, 45);
+        assertThat(m.trainingParameters())
+                .containsEntry("gene_sources", "ALL_DEPOSITS")
+                .containsEntry("gene_source_studies", 2);
+        assertThat(Files.isDirectory(tmp.resolve("data/trainer"))).isTrue();
+        org.liveatlas.core.model.ModelFolder exported = org.liveatlas.core.model.ModelFolder.importScimilarity(export);
+        assertThat(exported.architecture().latent()).isEqualTo(16);
+    }
+
     private static void put(TestStack stack, String bucket, String key, byte[] bytes) throws Exception {
         stack.s3()
                 .putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(

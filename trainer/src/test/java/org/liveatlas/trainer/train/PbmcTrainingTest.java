@@ -16,6 +16,7 @@ import org.liveatlas.trainer.data.TrainingDataLoader;
 import org.liveatlas.trainer.eval.ClassificationReport;
 import org.liveatlas.trainer.eval.Evaluation;
 import org.liveatlas.trainer.eval.ModelEvaluator;
+import org.liveatlas.trainer.eval.UnknownThreshold;
 import org.liveatlas.trainer.mining.NegativeSelection;
 import org.liveatlas.trainer.ontology.CellOntology;
 
@@ -80,18 +81,25 @@ class PbmcTrainingTest {
                         System.out.println(log.line());
                     }
                 });
-        ModelEvaluator evaluator = ModelEvaluator.defaults(CellOntology.none(), 1);
+        // the vote over the 10 nearest reference cells measured best for the trained model (README);
+        // the baseline is computed as the data README's (k = 50) and with the same k = 10
+        ModelEvaluator evaluator =
+                new ModelEvaluator(CellOntology.none(), 10, UnknownThreshold.DEFAULT_QUANTILE, 2000, 1);
         Evaluation trained = evaluator.evaluate(result.model(), reference, query);
-        ClassificationReport pca = evaluator.pcaBaseline(reference, query, 50);
+        ClassificationReport pca50 =
+                ModelEvaluator.defaults(CellOntology.none(), 1).pcaBaseline(reference, query, 50);
+        ClassificationReport pca10 = evaluator.pcaBaseline(reference, query, 50);
         System.out.println("genes " + genes.size() + "\ntrained " + trained.metrics() + " threshold "
-                + trained.unknownThreshold() + "\n" + trained.report().summary() + "pca " + pca.summary());
+                + trained.unknownThreshold() + "\n" + trained.report().summary() + "pca k=50 " + pca50.summary()
+                + "pca k=10 " + pca10.summary());
 
         assertThat(genes).hasSize(1129);
         assertThat(trained.report().known()).isEqualTo(1307);
-        // A short from-scratch run on one reference study reaches the PCA baseline's accuracy but not
-        // clearly above it (README, "Measured"): within 0.03 of it; and the type absent from the
-        // reference is called unknown several times more often than the known types.
-        assertThat(trained.report().accuracy()).isGreaterThan(pca.accuracy() - 0.03);
+        // the trained model beats PCA + kNN on the known types, whichever k the baseline votes with
+        assertThat(trained.report().accuracy()).isGreaterThan(pca50.accuracy());
+        assertThat(trained.report().accuracy()).isGreaterThan(pca10.accuracy());
+        // and the type absent from the reference is called unknown several times more often than the
+        // known types (5% of which are unknown by the threshold's calibration)
         assertThat(trained.report().unknownRateNovel())
                 .isGreaterThan(3 * trained.report().unknownRateKnown());
     }
