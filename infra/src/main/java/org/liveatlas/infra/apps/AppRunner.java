@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.liveatlas.infra.stack.Distribution;
 import org.liveatlas.infra.stack.Endpoints;
 import org.liveatlas.infra.stack.StackConfig;
 import org.liveatlas.infra.stack.StackException;
@@ -33,6 +34,9 @@ public final class AppRunner {
 
     /** The jar and runtime classpath of an app, as its build recorded them. */
     public List<Path> classpath(PlatformApp app) {
+        if (app == PlatformApp.QUERY_API) {
+            throw new IllegalArgumentException("the query API is a Quarkus app: run it with quarkusCommand");
+        }
         Path target = home.resolve(app.module()).resolve("target");
         Path cpFile = target.resolve("app.classpath");
         Path jar = target.resolve(app.artifactId() + "-0.1.0-SNAPSHOT.jar");
@@ -50,10 +54,64 @@ public final class AppRunner {
                     cp.add(Path.of(e));
                 }
             }
+            if (app == PlatformApp.FLINK_JOBS) {
+                // Flink is provided by the cluster, so the build leaves it out; submitting needs its client
+                cp.addAll(Distribution.jars("flink"));
+            }
             return cp;
         } catch (IOException e) {
             throw new StackException("cannot read " + cpFile + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The jars of the Flink jobs' runtime dependencies minus those Flink itself brings (same group and
+     * artifact in the embedded cluster's distribution): what a Flink cluster's {@code lib/} folder would
+     * hold, so that the pipeline's libraries, DJL's PyTorch JNI above all, load once per cluster JVM and
+     * not once per job. Empty when flink-jobs is not built.
+     */
+    public List<Path> flinkJobLibraries() {
+        Path cpFile = home.resolve(PlatformApp.FLINK_JOBS.module()).resolve("target/app.classpath");
+        if (!Files.isRegularFile(cpFile)) {
+            return List.of();
+        }
+        java.util.Set<Path> flinkArtifacts = new java.util.HashSet<>();
+        for (Path jar : Distribution.jars("flink")) {
+            flinkArtifacts.add(artifactFolder(jar));
+        }
+        List<Path> libs = new ArrayList<>();
+        try {
+            for (String e :
+                    Files.readString(cpFile, StandardCharsets.UTF_8).trim().split(java.io.File.pathSeparator)) {
+                if (!e.isBlank() && !flinkArtifacts.contains(artifactFolder(Path.of(e)))) {
+                    libs.add(Path.of(e));
+                }
+            }
+        } catch (IOException e) {
+            throw new StackException("cannot read " + cpFile + ": " + e.getMessage(), e);
+        }
+        return libs;
+    }
+
+    /** {@code ~/.m2/.../group/artifact} of a jar in the local repository (its version folder's parent). */
+    private static Path artifactFolder(Path jar) {
+        Path versionDir = jar.toAbsolutePath().getParent();
+        return versionDir == null || versionDir.getParent() == null ? jar : versionDir.getParent();
+    }
+
+    /** The command that runs the Quarkus app {@code app} ({@code java -jar .../quarkus-run.jar}). */
+    public List<String> quarkusCommand(PlatformApp app, List<String> jvmArgs) {
+        Path jar = home.resolve(app.module()).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new StackException("the " + app.module() + " app is not built (" + jar + " missing); run ./mvnw -B"
+                    + " package -DskipTests -pl " + app.module() + " -am, or use ./atlas, which builds it");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        return cmd;
     }
 
     /** The environment that tells an app where the stack is: every {@link StackKey} as its variable. */
@@ -69,6 +127,30 @@ public final class AppRunner {
         env.put("ATLAS_OPENSEARCH_URL", e.openSearchUrl());
         env.put("ATLAS_FLINK_REST_URL", e.flinkRestUrl());
         env.put("ATLAS_DATA_DIR", config.dataDir().toString());
+        env.put("ATLAS_API_URL", e.apiUrl());
+        // the trainer's service and `atlas train` share one working folder, hence one training lock
+        env.put(
+                "ATLAS_TRAINER_WORK_DIR",
+                config.dataDir().resolve("trainer").resolve("work").toString());
+        env.put("ATLAS_TRAINER_MIN_SHARED_GENES", config.get(StackKey.MIN_SHARED_GENES));
+        env.put("ATLAS_STUDY_MIN_SHARED_GENES", config.get(StackKey.MIN_SHARED_GENES));
+        // the query API (Quarkus reads QUARKUS_* and ATLAS_QUERY_* variables)
+        env.put("QUARKUS_HTTP_HOST", config.host());
+        env.put("QUARKUS_HTTP_PORT", config.get(StackKey.API_PORT));
+        env.put("ATLAS_QUERY_OPENSEARCH_URL", e.openSearchUrl());
+        env.put("ATLAS_QUERY_SECURITY_ANONYMOUS_ACCESS", config.get(StackKey.API_ANONYMOUS_ACCESS));
+        env.put("ATLAS_QUERY_ANNOTATE_MIN_SHARED_GENES", config.get(StackKey.MIN_SHARED_GENES));
+        if (!config.isExternal(org.liveatlas.infra.stack.ServiceName.S3)) {
+            // The embedded S3 store keeps each object as a file under blobs/<bucket>/<key>, so the
+            // registry the trainer publishes to is a model folder tree the API can read as it is.
+            env.put(
+                    "ATLAS_QUERY_MODELS_DIR",
+                    config.serviceDir(org.liveatlas.infra.stack.ServiceName.S3)
+                            .resolve("blobs")
+                            .resolve(config.get(StackKey.S3_BUCKET))
+                            .resolve("models")
+                            .toString());
+        }
         return env;
     }
 
@@ -84,6 +166,42 @@ public final class AppRunner {
         cmd.add(mainClass);
         cmd.addAll(args);
         return cmd;
+    }
+
+    /**
+     * Runs a command-line tool of an app and hands each line it prints (stdout and stderr) to {@code
+     * lines}, so the launcher can show it as progress; returns the exit code.
+     *
+     * @param extraEnv variables added to (and overriding) the stack's environment
+     */
+    public int runCaptured(
+            PlatformApp app,
+            String mainClass,
+            List<String> args,
+            Map<String, String> extraEnv,
+            java.util.function.Consumer<String> lines) {
+        ProcessBuilder pb = new ProcessBuilder(command(
+                        app, mainClass, List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), args))
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(environment());
+        pb.environment().putAll(extraEnv);
+        try {
+            Process p = pb.start();
+            try (java.io.BufferedReader r = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lines.accept(line);
+                }
+            }
+            return p.waitFor();
+        } catch (IOException e) {
+            throw new StackException("cannot run " + app.module() + " (" + mainClass + "): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted while running " + app.module());
+        }
     }
 
     /** Runs a command-line tool of an app in the foreground, sharing this terminal; returns its exit code. */

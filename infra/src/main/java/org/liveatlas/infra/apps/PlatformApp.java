@@ -7,7 +7,11 @@ package org.liveatlas.infra.apps;
  */
 public enum PlatformApp {
     INGEST("ingest", "liveatlas-ingest"),
-    TRAINER("trainer", "liveatlas-trainer");
+    TRAINER("trainer", "liveatlas-trainer"),
+    /** The Flink jobs' thin jar; its classpath adds Flink's client (the cluster provides Flink itself). */
+    FLINK_JOBS("flink-jobs", "liveatlas-flink-jobs"),
+    /** A Quarkus app: run as {@code java -jar target/quarkus-app/quarkus-run.jar}, not from a classpath. */
+    QUERY_API("query-api", "liveatlas-query-api");
 
     private final String module;
     private final String artifactId;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -44,6 +45,12 @@ public final class EmbeddedFlinkCluster {
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         conf.set(WebOptions.UPLOAD_DIR, uploads.toString());
+        // The pipeline's libraries are on this JVM's classpath (like a cluster's lib/ folder). DJL's
+        // PyTorch JNI can be loaded once per JVM, so its classes must come from here for every job,
+        // never from a job's own classloader; the same holds for the core that wraps it.
+        conf.set(
+                CoreOptions.ALWAYS_PARENT_FIRST_LOADER_PATTERNS_ADDITIONAL,
+                java.util.List.of("ai.djl.", "org.liveatlas.core.", "org.liveatlas.schemas."));
         MiniClusterConfiguration cfg = new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)

@@ -18,6 +18,16 @@ final class Printing {
                 + ", access key " + e.s3AccessKey() + ")");
         out.println("  OpenSearch        " + e.openSearchUrl());
         out.println("  Flink REST / UI   " + e.flinkRestUrl());
+        if (config.apps().contains(org.liveatlas.infra.stack.ServiceName.QUERY_API)) {
+            api(config, out);
+        }
+    }
+
+    /** The API's base URL and the dashboard, as {@code up} and {@code status} print them. */
+    static void api(StackConfig config, PrintWriter out) {
+        String url = config.endpoints().apiUrl();
+        out.println("  Query API         " + url + "/v1  (OpenAPI " + url + "/q/openapi)");
+        out.println("  Dashboard         " + url + "/");
     }
 
     static String bytes(long n) {

@@ -42,6 +42,10 @@ final class StatusCommand implements Callable<Integer> {
                     h.dataBytes() < 0 ? "-" : Printing.bytes(h.dataBytes()),
                     h.detail());
         }
+        if (config.apps().contains(org.liveatlas.infra.stack.ServiceName.QUERY_API)) {
+            out.println();
+            Printing.api(config, out);
+        }
         if (!allUp) {
             out.println();
             out.println("Some services are down: run ./atlas up to start them.");

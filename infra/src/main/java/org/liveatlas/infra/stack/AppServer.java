@@ -16,11 +16,70 @@ final class AppServer {
     private AppServer() {}
 
     static ServiceController ingest(StackConfig config, Path home) {
-        return create(config, home, ServiceName.INGEST, PlatformApp.INGEST, "org.liveatlas.ingest.IngestMain", "768m");
+        return create(
+                config,
+                home,
+                ServiceName.INGEST,
+                PlatformApp.INGEST,
+                "org.liveatlas.ingest.IngestMain",
+                "768m",
+                Map.of());
+    }
+
+    /**
+     * The trainer's service loop ({@code TrainerMain serve}): retrains on its triggers, one training at a time.
+     * On the embedded platform it trains the demo's small network ({@code DemoAtlas.TRAINING}), so that a
+     * retraining fits a laptop and the gate compares like with like; any {@code ATLAS_TRAINER_*} variable
+     * set where {@code atlas up} runs wins.
+     */
+    static ServiceController trainer(StackConfig config, Path home) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        org.liveatlas.infra.demo.DemoAtlas.TRAINING.forEach(
+                (k, v) -> env.put(k, System.getenv().getOrDefault(k, v)));
+        return create(
+                config,
+                home,
+                ServiceName.TRAINER,
+                PlatformApp.TRAINER,
+                "org.liveatlas.trainer.TrainerMain",
+                "1g",
+                env,
+                "serve");
+    }
+
+    /**
+     * The query API and dashboard (Quarkus), healthy when {@code /q/health/ready} answers. Before the first
+     * model or the first indexed study the API serves but reports itself not ready: that is shown, not a failure.
+     */
+    static ServiceController queryApi(StackConfig config, Path home) {
+        AppRunner runner = new AppRunner(home, config);
+        ServiceName name = ServiceName.QUERY_API;
+        Path dir = config.serviceDir(name);
+        int port = config.port(StackKey.API_PORT);
+        String url = config.endpoints().apiUrl();
+        EmbeddedServer.Launch launch = () -> runner.quarkusCommand(
+                PlatformApp.QUERY_API,
+                List.of("-Xmx768m", "-Djava.io.tmpdir=" + java.nio.file.Files.createDirectories(dir.resolve("tmp"))));
+        return new EmbeddedServer(
+                name,
+                url,
+                dir,
+                config.host(),
+                Map.of("HTTP port", port),
+                launch,
+                Probes.queryApi(url),
+                runner.environment());
     }
 
     private static ServiceController create(
-            StackConfig config, Path home, ServiceName name, PlatformApp app, String mainClass, String heap) {
+            StackConfig config,
+            Path home,
+            ServiceName name,
+            PlatformApp app,
+            String mainClass,
+            String heap,
+            Map<String, String> extraEnv,
+            String... args) {
         AppRunner runner = new AppRunner(home, config);
         Path dir = config.serviceDir(name);
         Path pidFile = dir.resolve(name.id() + ".pid");
@@ -28,7 +87,7 @@ final class AppServer {
                 app,
                 mainClass,
                 List.of("-Xmx" + heap, "-Djava.io.tmpdir=" + java.nio.file.Files.createDirectories(dir.resolve("tmp"))),
-                List.of());
+                List.of(args));
         HealthProbe alive = () -> {
             // the process itself is checked by EmbeddedServer; an app that fails at start exits within seconds
             Instant started = ProcessHandle.of(Long.parseLong(
@@ -41,7 +100,8 @@ final class AppServer {
             }
             return "running for " + up.toSeconds() + " s";
         };
-        return new EmbeddedServer(
-                name, config.endpoints().of(name), dir, config.host(), Map.of(), launch, alive, runner.environment());
+        Map<String, String> env = new java.util.LinkedHashMap<>(runner.environment());
+        env.putAll(extraEnv);
+        return new EmbeddedServer(name, config.endpoints().of(name), dir, config.host(), Map.of(), launch, alive, env);
     }
 }

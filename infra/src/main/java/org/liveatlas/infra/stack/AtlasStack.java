@@ -30,9 +30,16 @@ public final class AtlasStack {
                 FlinkServer.create(config));
         List<ServiceController> chosen = new ArrayList<>(
                 all.stream().filter(s -> only.contains(s.name())).toList());
+        java.nio.file.Path home = org.liveatlas.infra.apps.AppRunner.defaultHome();
         for (ServiceName app : config.apps()) {
-            if (only.contains(app) && app == ServiceName.INGEST) {
-                chosen.add(AppServer.ingest(config, org.liveatlas.infra.apps.AppRunner.defaultHome()));
+            if (only.contains(app)) {
+                chosen.add(
+                        switch (app) {
+                            case INGEST -> AppServer.ingest(config, home);
+                            case TRAINER -> AppServer.trainer(config, home);
+                            case QUERY_API -> AppServer.queryApi(config, home);
+                            default -> throw new IllegalStateException(app + " is not an app");
+                        });
             }
         }
         this.services = List.copyOf(chosen);
@@ -65,12 +72,17 @@ public final class AtlasStack {
      * @param progress receives one line per step, for the console
      */
     public List<Started> up(Consumer<String> progress) {
+        List<Started> result = new ArrayList<>(upServers(progress));
+        result.addAll(upApps(progress));
+        return result;
+    }
+
+    /** The first half of {@link #up}: the servers, then the bucket and the topics. */
+    public List<Started> upServers(Consumer<String> progress) {
         long t0 = System.nanoTime();
         List<Started> result = new ArrayList<>();
         List<ServiceController> servers =
                 services.stream().filter(s -> !s.name().isApp()).toList();
-        List<ServiceController> apps =
-                services.stream().filter(s -> s.name().isApp()).toList();
         startAndAwait(servers, t0, progress, result);
         if (servers.stream().anyMatch(s -> s.name() == ServiceName.S3)) {
             Provisioning.ensureBucket(endpoints(), config.get(StackKey.S3_BUCKET));
@@ -81,8 +93,14 @@ public final class AtlasStack {
                 progress.accept("created topics " + String.join(", ", created));
             }
         }
-        // apps need the servers, the bucket and the topics
-        startAndAwait(apps, t0, progress, result);
+        return result;
+    }
+
+    /** The second half of {@link #up}: the platform apps, which need the servers, the bucket and the topics. */
+    public List<Started> upApps(Consumer<String> progress) {
+        long t0 = System.nanoTime();
+        List<Started> result = new ArrayList<>();
+        startAndAwait(services.stream().filter(s -> s.name().isApp()).toList(), t0, progress, result);
         return result;
     }
 

@@ -12,11 +12,11 @@ import java.util.List;
  * The jars of a server, resolved from Maven Central at build time by the {@code infra/dist/*}
  * modules and recorded as classpath resources.
  */
-final class Distribution {
+public final class Distribution {
     private Distribution() {}
 
     /** The jar files of distribution piece {@code name}, e.g. {@code kafka} or {@code opensearch-lib}. */
-    static List<Path> jars(String name) {
+    public static List<Path> jars(String name) {
         String resource = "/org/liveatlas/infra/dist/" + name + ".classpath";
         try (InputStream in = Distribution.class.getResourceAsStream(resource)) {
             if (in == null) {

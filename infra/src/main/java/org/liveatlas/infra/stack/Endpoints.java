@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param s3SecretKey S3 secret key
  * @param openSearchUrl OpenSearch base URL, e.g. {@code http://127.0.0.1:9200}
  * @param flinkRestUrl Flink REST base URL of the session cluster, e.g. {@code http://127.0.0.1:8081}
+ * @param apiUrl base URL of the query API (the dashboard is at its root), e.g. {@code http://127.0.0.1:8090}
  */
 public record Endpoints(
         String kafkaBootstrap,
@@ -18,7 +19,8 @@ public record Endpoints(
         String s3AccessKey,
         String s3SecretKey,
         String openSearchUrl,
-        String flinkRestUrl) {
+        String flinkRestUrl,
+        String apiUrl) {
     public Endpoints {
         Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
         Objects.requireNonNull(s3Endpoint, "s3Endpoint");
@@ -26,6 +28,7 @@ public record Endpoints(
         Objects.requireNonNull(s3SecretKey, "s3SecretKey");
         Objects.requireNonNull(openSearchUrl, "openSearchUrl");
         Objects.requireNonNull(flinkRestUrl, "flinkRestUrl");
+        Objects.requireNonNull(apiUrl, "apiUrl");
     }
 
     /** The endpoint of one service, as printed by {@code atlas up} and {@code atlas status}. */
@@ -36,6 +39,8 @@ public record Endpoints(
             case OPENSEARCH -> openSearchUrl;
             case FLINK -> flinkRestUrl;
             case INGEST -> s3Endpoint + " (deposits/) -> " + kafkaBootstrap;
+            case TRAINER -> kafkaBootstrap + " (atlas.study-status) -> " + s3Endpoint + " (models/)";
+            case QUERY_API -> apiUrl;
         };
     }
 
@@ -43,6 +48,6 @@ public record Endpoints(
     public String toString() {
         // never print the secret key
         return "Endpoints[kafka=" + kafkaBootstrap + ", s3=" + s3Endpoint + ", opensearch=" + openSearchUrl + ", flink="
-                + flinkRestUrl + "]";
+                + flinkRestUrl + ", api=" + apiUrl + "]";
     }
 }

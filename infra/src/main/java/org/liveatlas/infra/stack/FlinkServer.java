@@ -43,6 +43,9 @@ final class FlinkServer {
                     StandardCharsets.UTF_8);
             List<Path> cp = new ArrayList<>(Distribution.jars("flink"));
             cp.add(ownLocation());
+            // the pipeline's libraries, as a cluster's lib/ folder holds them: jobs ship only their thin jar
+            cp.addAll(new org.liveatlas.infra.apps.AppRunner(org.liveatlas.infra.apps.AppRunner.defaultHome(), config)
+                    .flinkJobLibraries());
             return List.of(
                     Distribution.javaExecutable(),
                     "-Xmx" + config.get(StackKey.FLINK_HEAP),

@@ -75,6 +75,48 @@ final class Probes {
         };
     }
 
+    /**
+     * The query API's readiness ({@code GET /q/health/ready}): 200 is ready; 503 with a health document
+     * means it serves but lacks data (no model or no cells index yet), reported in the detail; anything
+     * else, or no answer, is unhealthy.
+     */
+    static HealthProbe queryApi(String apiUrl) {
+        return () -> {
+            String url = apiUrl + "/q/health/ready";
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(3))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode body;
+            try {
+                body = JSON.readTree(r.body());
+            } catch (Exception e) {
+                throw new IllegalStateException("GET " + url + " answered HTTP " + r.statusCode() + " without JSON");
+            }
+            StringBuilder data = new StringBuilder();
+            for (JsonNode check : body.path("checks")) {
+                check.path("data").fields().forEachRemaining(f -> {
+                    if (data.length() > 0) {
+                        data.append(", ");
+                    }
+                    data.append(f.getKey()).append(' ').append(f.getValue().asText());
+                });
+            }
+            if (r.statusCode() == 200) {
+                return "ready (" + data + ")";
+            }
+            if (r.statusCode() == 503 && body.has("checks")) {
+                if (data.indexOf("opensearch unreachable") >= 0) {
+                    throw new IllegalStateException("the API cannot reach OpenSearch (" + data + ")");
+                }
+                return "serving, not ready yet (" + data + ")";
+            }
+            throw new IllegalStateException("GET " + url + " answered HTTP " + r.statusCode());
+        };
+    }
+
     static JsonNode getJson(String url) throws Exception {
         HttpResponse<String> r = HTTP.send(
                 HttpRequest.newBuilder(URI.create(url))

@@ -6,7 +6,9 @@ public enum ServiceName {
     S3("s3", "S3 object store"),
     OPENSEARCH("opensearch", "OpenSearch with k-NN"),
     FLINK("flink", "Flink session cluster"),
-    INGEST("ingest", "Ingest service");
+    INGEST("ingest", "Ingest service"),
+    TRAINER("trainer", "Trainer service"),
+    QUERY_API("query-api", "Query API and dashboard");
 
     private final String id;
     private final String title;
@@ -27,6 +29,6 @@ public enum ServiceName {
 
     /** True for a platform app (started from its module's build), false for a server. */
     public boolean isApp() {
-        return this == INGEST;
+        return this == INGEST || this == TRAINER || this == QUERY_API;
     }
 }

@@ -41,6 +41,10 @@ public final class StackConfig {
                 }
             }
         }
+        positiveInt(StackKey.MIN_SHARED_GENES);
+        flag(StackKey.API_ANONYMOUS_ACCESS);
+        flag(StackKey.FLINK_JOBS);
+        demo();
         flinkMode();
         if (flinkMode() == FlinkMode.CLUSTER && get(StackKey.FLINK_REST_URL).isBlank()) {
             throw new StackException(StackKey.FLINK_MODE.key() + "=cluster needs " + StackKey.FLINK_REST_URL.key()
@@ -170,7 +174,7 @@ public final class StackConfig {
             case S3 -> !get(StackKey.S3_ENDPOINT).isBlank();
             case OPENSEARCH -> !get(StackKey.OPENSEARCH_URL).isBlank();
             case FLINK -> flinkMode() == FlinkMode.CLUSTER;
-            case INGEST -> false;
+            case INGEST, TRAINER, QUERY_API -> false;
         };
     }
 
@@ -187,7 +191,32 @@ public final class StackConfig {
                         : "http://" + h + ":" + port(StackKey.OPENSEARCH_PORT),
                 isExternal(ServiceName.FLINK)
                         ? stripSlash(get(StackKey.FLINK_REST_URL))
-                        : "http://" + h + ":" + port(StackKey.FLINK_PORT));
+                        : "http://" + h + ":" + port(StackKey.FLINK_PORT),
+                "http://" + h + ":" + port(StackKey.API_PORT));
+    }
+
+    /** A true/false key. */
+    public boolean flag(StackKey key) {
+        String v = get(key).toLowerCase(java.util.Locale.ROOT);
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(key, get(key), "true or false");
+        };
+    }
+
+    /** Whether {@code up} seeds the demo atlas on an empty data folder ({@link StackKey#DEMO}). */
+    public boolean demoAuto() {
+        return demo();
+    }
+
+    private boolean demo() {
+        String v = get(StackKey.DEMO).toLowerCase(java.util.Locale.ROOT);
+        return switch (v) {
+            case "auto" -> true;
+            case "off" -> false;
+            default -> throw invalid(StackKey.DEMO, get(StackKey.DEMO), "auto or off");
+        };
     }
 
     /** The platform apps that {@code up} runs beside the servers ({@link StackKey#APPS}). */
@@ -201,7 +230,10 @@ public final class StackConfig {
             ServiceName app = java.util.Arrays.stream(ServiceName.values())
                     .filter(s -> s.isApp() && s.id().equals(id))
                     .findFirst()
-                    .orElseThrow(() -> invalid(StackKey.APPS, get(StackKey.APPS), "a comma-separated list of: ingest"));
+                    .orElseThrow(() -> invalid(
+                            StackKey.APPS,
+                            get(StackKey.APPS),
+                            "a comma-separated list of: ingest, trainer, query-api"));
             apps.add(app);
         }
         return apps;

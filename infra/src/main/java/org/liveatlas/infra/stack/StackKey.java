@@ -13,7 +13,24 @@ public enum StackKey {
     HOST("atlas.host", "127.0.0.1", "address the embedded services bind to"),
     START_TIMEOUT("atlas.start-timeout-seconds", "180", "how long to wait for a service to become healthy"),
     STOP_TIMEOUT("atlas.stop-timeout-seconds", "30", "how long a graceful stop may take before a forced kill"),
-    APPS("atlas.apps", "ingest", "platform apps that up runs beside the servers, comma-separated; empty for none"),
+    APPS(
+            "atlas.apps",
+            "ingest,trainer,query-api",
+            "platform apps that up runs beside the servers, comma-separated (ingest, trainer, query-api); empty for"
+                    + " none"),
+    API_PORT("atlas.api.port", "8090", "HTTP port of the query API and dashboard"),
+    API_ANONYMOUS_ACCESS(
+            "atlas.api.anonymous-access",
+            "true",
+            "serve the API without a key (public studies only); set false and configure keys outside a laptop"),
+    MIN_SHARED_GENES(
+            "atlas.min-shared-genes",
+            "1000",
+            "genes a study or an upload must share with the model (pipeline, trainer and API alike)"),
+    DEMO(
+            "atlas.demo",
+            "auto",
+            "auto: the first up on an empty data folder seeds the demo atlas; off: never (up --demo forces it)"),
 
     KAFKA_BOOTSTRAP("atlas.kafka.bootstrap", "", "external Kafka bootstrap servers; empty = embedded broker"),
     KAFKA_PORT("atlas.kafka.port", "9092", "embedded Kafka client port"),
@@ -40,7 +57,11 @@ public enum StackKey {
     FLINK_REST_URL("atlas.flink.rest-url", "", "REST URL of an existing Flink cluster (mode cluster)"),
     FLINK_PORT("atlas.flink.port", "8081", "embedded Flink REST port"),
     FLINK_SLOTS("atlas.flink.slots", "4", "task slots of the embedded Flink cluster"),
-    FLINK_HEAP("atlas.flink.heap", "1536m", "embedded Flink JVM heap");
+    FLINK_HEAP("atlas.flink.heap", "1536m", "embedded Flink JVM heap"),
+    FLINK_JOBS(
+            "atlas.flink.jobs",
+            "true",
+            "true: up submits IndexStudyJob and ReindexJob to the Flink cluster unless they already run; false: not");
 
     private final String key;
     private final String defaultValue;

@@ -47,7 +47,9 @@ class ExternalEndpointsIT {
                 "-D", "atlas.opensearch.url=" + stack.openSearchUrl(),
                 "-D", "atlas.flink.mode=cluster",
                 "-D", "atlas.flink.rest-url=http://127.0.0.1:" + restPort,
-                "-D", "atlas.apps="
+                "-D", "atlas.apps=",
+                "-D", "atlas.flink.jobs=false",
+                "-D", "atlas.demo=off"
             };
             StringWriter out = new StringWriter();
             int code = AtlasMain.run(new PrintWriter(out, true), new PrintWriter(out, true), with(external, "status"));

@@ -64,7 +64,7 @@ class StackConfigTest {
         assertThat(stack.services())
                 .filteredOn(s -> s.name().isApp())
                 .extracting(ServiceController::name)
-                .containsExactly(ServiceName.INGEST);
+                .containsExactly(ServiceName.INGEST, ServiceName.TRAINER, ServiceName.QUERY_API);
     }
 
     @Test

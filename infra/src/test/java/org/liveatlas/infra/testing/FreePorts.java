@@ -35,6 +35,11 @@ public final class FreePorts {
         // the apps are built after infra in the reactor; whole-platform tests live in e2e-tests
         args.add("-D");
         args.add(StackKey.APPS.key() + "=");
+        // no Flink jobs and no demo unless a test asks for them (both need the apps' builds)
+        args.add("-D");
+        args.add(StackKey.FLINK_JOBS.key() + "=false");
+        args.add("-D");
+        args.add(StackKey.DEMO.key() + "=off");
         return args;
     }
 }
