@@ -49,10 +49,11 @@ import org.liveatlas.trainer.registry.ModelRegistry;
 
 /**
  * The platform as a user meets it: {@code atlas up} starts the servers, submits the indexing jobs to the
- * embedded Flink cluster and starts the ingest service, the trainer's service and the query API; a model
- * is published the way the trainer publishes one; {@code atlas deposit} uploads a labelled study, which
- * becomes exactly one deposit event, is indexed by the running IndexStudyJob into OpenSearch and is found
- * through the running API over HTTP; {@code atlas down} leaves no process.
+ * embedded Flink cluster and starts the ingest service, the trainer's service and the query API; {@code
+ * atlas deposit} uploads a study before any model exists, which becomes exactly one deposit event and waits
+ * in the running IndexStudyJob; a model is then published the way the trainer publishes one, and the study
+ * is indexed into OpenSearch and found through the running API over HTTP; {@code atlas down} leaves no
+ * process.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlatformIT {
@@ -93,7 +94,7 @@ class PlatformIT {
                 .doesNotContain("demo:");
         config = configOf(base);
         study = new SyntheticStudyGenerator(SynthConfig.defaults(7, 1, 120, 400)).study(0);
-        publishModel(study.genes().symbols());
+        // no model yet: the study deposited first must wait for it (test 1 publishes it after the deposit)
     }
 
     /** Writes a small random-weight model to the registry and announces it, as the trainer does on acceptance. */
@@ -142,7 +143,7 @@ class PlatformIT {
                 """
                 {"schemaVersion": 1, "studyId": "e2e-study", "title": "synthetic", "organism": "Homo sapiens",
                  "tissue": "blood", "disease": "normal", "assay": "synthetic",
-                 "columns": {"cellTypeLabel": "cell_type"}, "reference": true, "visibility": "public"}
+                 "reference": false, "visibility": "public"}
                 """,
                 StandardCharsets.UTF_8);
 
@@ -189,6 +190,9 @@ class PlatformIT {
 
         Result studies = atlas("studies");
         assertThat(studies.code).isZero();
+
+        // the deposit arrived before any model existed: IndexStudyJob holds it until this one is published
+        publishModel(study.genes().symbols());
     }
 
     @Test

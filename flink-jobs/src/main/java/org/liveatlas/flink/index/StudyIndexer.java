@@ -17,6 +17,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -61,6 +63,11 @@ import org.slf4j.LoggerFactory;
  * building-cells}, each with its own model: the dual write of a blue/green rebuild). A published model takes
  * over when ReindexJob swaps the alias, not before; the broadcast of {@code atlas.models} (else the configured
  * model folder) only decides the model of the very first index. Each task loads each model it needs once.
+ *
+ * <p>Before any model exists (a fresh platform: no cells alias, nothing published, no configured folder) a
+ * deposit or withdrawal waits in keyed state, in arrival order, and a timer looks again every
+ * {@link #MODEL_WAIT_MS} ms; the first model then takes them in order. Nothing is quarantined or lost, and
+ * the wait survives restarts (state and timers are checkpointed).
  */
 public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, DepositEvent, KeyedJson, BulkAction> {
     private static final long serialVersionUID = 1L;
@@ -77,6 +84,11 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
             new MapStateDescriptor<>("models", Types.STRING, Types.STRING);
 
     static final String CURRENT = "current";
+    /** How often waiting deposits look for a first model. */
+    static final long MODEL_WAIT_MS = 5_000;
+    /** Keyed state: events (as {@link DepositEvent} JSON) that arrived before any model existed, in order. */
+    static final ListStateDescriptor<String> WAITING = new ListStateDescriptor<>("waiting-for-model", Types.STRING);
+
     static final String STAGE = "flink.index-study";
 
     private final PipelineConfig config;
@@ -133,6 +145,52 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
 
     @Override
     public void processElement(DepositEvent event, ReadOnlyContext ctx, Collector<BulkAction> out) throws Exception {
+        ListState<String> waiting = getRuntimeContext().getListState(WAITING);
+        boolean queued = waiting.get().iterator().hasNext();
+        if (queued || !modelAvailable(ctx)) {
+            waiting.add(Json.write(event));
+            if (!queued) {
+                ctx.timerService().registerProcessingTimeTimer(System.currentTimeMillis() + MODEL_WAIT_MS);
+            }
+            LOG.info(
+                    "{} (offset {}) waits for the first model: nothing published on {} yet and no --atlas.model.dir",
+                    event.key(),
+                    event.offset(),
+                    config.modelsTopic());
+            return;
+        }
+        handle(event, ctx, out);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<BulkAction> out) throws Exception {
+        ListState<String> waiting = getRuntimeContext().getListState(WAITING);
+        if (!waiting.get().iterator().hasNext()) {
+            return;
+        }
+        if (!modelAvailable(ctx)) {
+            ctx.timerService().registerProcessingTimeTimer(System.currentTimeMillis() + MODEL_WAIT_MS);
+            return;
+        }
+        List<DepositEvent> events = new ArrayList<>();
+        for (String json : waiting.get()) {
+            events.add(Json.mapper().readValue(json, DepositEvent.class));
+        }
+        LOG.info("a model is available: indexing {} waiting event(s) of {}", events.size(), ctx.getCurrentKey());
+        for (DepositEvent e : events) {
+            handle(e, ctx, out);
+        }
+        waiting.clear();
+    }
+
+    /** Whether a deposit can be embedded now: a model was published or configured, or a cells index exists. */
+    private boolean modelAvailable(ReadOnlyContext ctx) throws Exception {
+        return ctx.getBroadcastState(MODELS).get(CURRENT) != null
+                || configuredVersion != null
+                || !indexes.aliasTargets().isEmpty();
+    }
+
+    private void handle(DepositEvent event, ReadOnlyContext ctx, Collector<BulkAction> out) throws Exception {
         JsonNode node;
         try {
             node = Json.mapper().readTree(event.json());

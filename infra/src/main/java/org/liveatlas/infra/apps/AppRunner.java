@@ -140,17 +140,6 @@ public final class AppRunner {
         env.put("ATLAS_QUERY_OPENSEARCH_URL", e.openSearchUrl());
         env.put("ATLAS_QUERY_SECURITY_ANONYMOUS_ACCESS", config.get(StackKey.API_ANONYMOUS_ACCESS));
         env.put("ATLAS_QUERY_ANNOTATE_MIN_SHARED_GENES", config.get(StackKey.MIN_SHARED_GENES));
-        if (!config.isExternal(org.liveatlas.infra.stack.ServiceName.S3)) {
-            // The embedded S3 store keeps each object as a file under blobs/<bucket>/<key>, so the
-            // registry the trainer publishes to is a model folder tree the API can read as it is.
-            env.put(
-                    "ATLAS_QUERY_MODELS_DIR",
-                    config.serviceDir(org.liveatlas.infra.stack.ServiceName.S3)
-                            .resolve("blobs")
-                            .resolve(config.get(StackKey.S3_BUCKET))
-                            .resolve("models")
-                            .toString());
-        }
         return env;
     }
 

@@ -29,15 +29,21 @@ public record PublishGate(double tolerance) {
      * @param current the current model's metrics on the same evaluation set, empty when none is published
      */
     public Verdict judge(Map<String, Double> candidate, Optional<Map<String, Double>> current) {
+        // a candidate without an evaluation (e.g. no held-out cell passed the filter) proves nothing
+        for (String m : METRICS) {
+            if (Double.isNaN(candidate.getOrDefault(m, Double.NaN))) {
+                return new Verdict(
+                        false,
+                        m + " is missing from the candidate's evaluation (no held-out cells were evaluated);"
+                                + " deposit more labelled cells or loosen the training cell filter");
+            }
+        }
         if (current.isEmpty()) {
             return new Verdict(true, "no model is published yet");
         }
         for (String m : METRICS) {
-            double c = candidate.getOrDefault(m, Double.NaN);
+            double c = candidate.get(m);
             double cur = current.get().getOrDefault(m, Double.NaN);
-            if (Double.isNaN(c)) {
-                return new Verdict(false, m + " is missing from the candidate's evaluation");
-            }
             if (!Double.isNaN(cur) && c < cur - tolerance) {
                 return new Verdict(
                         false,
