@@ -24,6 +24,7 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.liveatlas.core.synth.SyntheticStudy;
+import org.liveatlas.core.synth.TenxH5Writer;
 import org.liveatlas.core.synth.TenxWriter;
 import org.liveatlas.query.testing.AtlasTestResource;
 import org.liveatlas.query.testing.SyntheticAtlas;
@@ -170,6 +171,24 @@ class AnnotateIT {
             }
         }
         Response r = upload(OUTSIDER_KEY, zip, Map.of(), "");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        assertThat(r.jsonPath().getInt("cells_annotated")).isEqualTo(60);
+        Response h5ad = upload(OUTSIDER_KEY, small, Map.of(), "");
+        assertThat(r.jsonPath().getList("cells.label"))
+                .isEqualTo(h5ad.jsonPath().getList("cells.label").subList(0, 60));
+    }
+
+    @Test
+    void aTenxH5FileIsAnnotatedLikeTheSameCellsInAnH5ad() {
+        SyntheticStudy q = ATLAS.study(SyntheticAtlas.QUERY_STUDY);
+        Path h5 = dir.resolve("filtered_feature_bc_matrix.h5");
+        TenxH5Writer.write(
+                h5,
+                SyntheticAtlas.slice(q.counts(), 0, 60),
+                q.cellIds().subList(0, 60),
+                q.genes().ids(),
+                q.genes().symbols());
+        Response r = upload(OUTSIDER_KEY, h5, Map.of(), "");
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
         assertThat(r.jsonPath().getInt("cells_annotated")).isEqualTo(60);
         Response h5ad = upload(OUTSIDER_KEY, small, Map.of(), "");

@@ -83,6 +83,41 @@ class StudyWritersTest {
     }
 
     @Test
+    void tenxH5IsReadBackByTheCoreReaderWithTheSameCountsGenesAndBarcodes() {
+        Path file = tmp.resolve("filtered_feature_bc_matrix.h5");
+        TenxH5Writer.write(file, STUDY);
+
+        assertThat(org.liveatlas.core.io.StudyReaders.detect(file))
+                .isEqualTo(org.liveatlas.core.io.StudyFormat.TENX_H5);
+        try (org.liveatlas.core.io.StudyReader r = org.liveatlas.core.io.StudyReaders.open(file)) {
+            assertThat(r.cellIds()).containsExactlyElementsOf(STUDY.cellIds());
+            assertThat(r.geneSymbols()).containsExactlyElementsOf(STUDY.genes().symbols());
+            assertThat(r.geneIds()).contains(STUDY.genes().ids());
+            List<Float> read = new ArrayList<>();
+            r.batches(64).forEachRemaining(b -> {
+                for (float v : b.toDense()) {
+                    read.add(v);
+                }
+            });
+            List<Float> expected = new ArrayList<>();
+            for (float v : STUDY.counts().toDense()) {
+                expected.add(v);
+            }
+            assertThat(read).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void tenxH5RejectsNonIntegerCounts() {
+        CsrBatch fractional = new CsrBatch(1, 2, new int[] {0, 1}, new int[] {1}, new float[] {0.5f});
+        assertThatThrownBy(() -> TenxH5Writer.write(
+                        tmp.resolve("x.h5"), fractional, List.of("c1"), List.of("g1", "g2"), List.of("A", "B")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0.5")
+                .hasMessageContaining("raw UMI counts");
+    }
+
+    @Test
     void tenxFolderHoldsTheSameCountsGenesAndBarcodes() throws IOException {
         Path dir = tmp.resolve("tenx");
         TenxWriter.write(dir, STUDY);
