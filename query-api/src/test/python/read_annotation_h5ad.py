@@ -17,3 +17,10 @@ print(f"unknown={','.join(str(int(u)) for u in a.obs['unknown'])}")
 print(f"min_dist={','.join(f'{d:.4f}' for d in a.obs['min_dist'])}")
 print(f"X_scimilarity_shape={a.obsm['X_scimilarity'].shape[0]}x{a.obsm['X_scimilarity'].shape[1]}")
 print(f"X_scimilarity_row0={','.join(f'{x:.3f}' for x in a.obsm['X_scimilarity'][0])}")
+if a.n_vars > 0:
+    import numpy as np
+
+    x = a.X.toarray() if hasattr(a.X, "toarray") else np.asarray(a.X)
+    print(f"X_shape={x.shape[0]}x{x.shape[1]}")
+    print(f"var_names={','.join(a.var_names)}")
+    print(f"X_row_sums={','.join(f'{s:.0f}' for s in x.sum(axis=1))}")

@@ -23,6 +23,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.liveatlas.core.io.StudyReader;
+import org.liveatlas.core.io.StudyReaders;
 import org.liveatlas.core.synth.SyntheticStudy;
 import org.liveatlas.core.synth.TenxH5Writer;
 import org.liveatlas.core.synth.TenxWriter;
@@ -257,9 +259,48 @@ class AnnotateIT {
                 assertThat(Math.sqrt(norm)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
             }
         }
+        // ... and it is the upload with those additions: its counts in X, its genes in var, its obs columns
+        try (StudyReader upload = StudyReaders.open(large);
+                StudyReader back = StudyReaders.open(file)) {
+            assertThat(back.cellIds()).containsExactlyElementsOf(ids);
+            assertThat(back.geneSymbols()).containsExactlyElementsOf(upload.geneSymbols());
+            assertThat(back.obsColumnNames()).contains("celltype_hint", "min_dist");
+            assertThat(back.obsColumnNames()).containsAll(upload.obsColumnNames());
+            Map<String, Integer> rowOf = new java.util.HashMap<>();
+            for (int i = 0; i < upload.cellIds().size(); i++) {
+                rowOf.put(upload.cellIds().get(i), i);
+            }
+            float[] uploaded = denseCounts(upload);
+            float[] returned = denseCounts(back);
+            int genes = upload.geneCount();
+            for (int i = 0; i < ids.size(); i++) {
+                int row = rowOf.get(ids.get(i));
+                assertThat(java.util.Arrays.copyOfRange(returned, i * genes, (i + 1) * genes))
+                        .as("counts of " + ids.get(i))
+                        .containsExactly(java.util.Arrays.copyOfRange(uploaded, row * genes, (row + 1) * genes));
+            }
+            for (String column : upload.obsColumnNames()) {
+                List<String> before = upload.obsColumn(column);
+                List<String> after = back.obsColumn(column);
+                for (int i = 0; i < ids.size(); i++) {
+                    assertThat(after.get(i)).isEqualTo(before.get(rowOf.get(ids.get(i))));
+                }
+            }
+        }
         Response byAccept = as(OUTSIDER_KEY).accept("application/x-hdf5").get(path + "/result");
         assertThat(byAccept.contentType()).startsWith("application/x-hdf5");
         assertThat(byAccept.asByteArray()).hasSameSizeAs(h5ad.asByteArray());
+    }
+
+    private static float[] denseCounts(StudyReader reader) {
+        float[] out = new float[reader.cellCount() * reader.geneCount()];
+        int[] at = {0};
+        reader.batches(1024).forEachRemaining(b -> {
+            float[] d = b.toDense();
+            System.arraycopy(d, 0, out, at[0], d.length);
+            at[0] += d.length;
+        });
+        return out;
     }
 
     record Score(double knownAccuracy, double absentUnknown) {}

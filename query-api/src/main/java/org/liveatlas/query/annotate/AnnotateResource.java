@@ -165,7 +165,7 @@ public class AnnotateResource {
                     "Conflict",
                     "job " + id + " is " + j.state().name().toLowerCase(Locale.ROOT) + "; poll /v1/jobs/" + id);
         }
-        return render(j.result(), format);
+        return render(j.result(), format, j.upload.input());
     }
 
     private Response run(Caller c, Uploads.Staged staged, AnnotateOptions options, String format) {
@@ -181,7 +181,7 @@ public class AnnotateResource {
                         .type(MediaType.APPLICATION_JSON)
                         .build();
             }
-            return render(annotator.annotate(c, staged, options, n -> {}), format);
+            return render(annotator.annotate(c, staged, options, n -> {}), format, staged.input());
         } finally {
             if (!queued) {
                 staged.close();
@@ -189,7 +189,8 @@ public class AnnotateResource {
         }
     }
 
-    private Response render(AnnotationResult r, String format) {
+    /** The result in the asked format; {@code input} is the annotated upload, still on disk. */
+    private Response render(AnnotationResult r, String format, java.nio.file.Path input) {
         boolean csv = "csv".equalsIgnoreCase(format) || (format == null && accepts(TEXT_CSV));
         boolean h5ad =
                 "h5ad".equalsIgnoreCase(format) || (format == null && !csv && accepts(AnnotationH5ad.MEDIA_TYPE));
@@ -198,7 +199,7 @@ public class AnnotateResource {
                     .with("field", "format");
         }
         if (h5ad) {
-            return h5ad(r);
+            return h5ad(r, input);
         }
         if (csv) {
             return Response.ok(r.toCsv(), TEXT_CSV)
@@ -214,13 +215,13 @@ public class AnnotateResource {
     }
 
     /** The result as an .h5ad, written to a staging file that is deleted once sent. */
-    private Response h5ad(AnnotationResult r) {
+    private Response h5ad(AnnotationResult r, java.nio.file.Path input) {
         java.nio.file.Path file;
         try {
             java.nio.file.Path dir = config.annotate().workDir();
             java.nio.file.Files.createDirectories(dir);
             file = java.nio.file.Files.createTempFile(dir, "annotation-", ".h5ad");
-            AnnotationH5ad.write(r, file);
+            AnnotationH5ad.write(r, input, file);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot stage the .h5ad result", e);
         }

@@ -19,13 +19,17 @@ final class Job {
     final Instant created;
     final int cellsTotal;
     final AtomicInteger cellsDone = new AtomicInteger();
+    /** The staged upload, kept while the job is kept (its counts go into the .h5ad result). */
+    final Uploads.Staged upload;
+
     private volatile State state = State.QUEUED;
     private volatile AnnotationResult result;
     private volatile Map<String, Object> problem;
     private volatile Instant finished;
 
-    Job(String id, String owner, int cellsTotal) {
+    Job(String id, String owner, int cellsTotal, Uploads.Staged upload) {
         this.id = id;
+        this.upload = upload;
         this.owner = owner;
         this.cellsTotal = cellsTotal;
         this.created = Instant.now();

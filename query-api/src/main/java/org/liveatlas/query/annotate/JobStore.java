@@ -39,15 +39,20 @@ public class JobStore {
         this.retention = Duration.ofMinutes(config.annotate().jobRetentionMinutes());
     }
 
-    /** Queues the annotation of {@code staged} (which the job deletes when done) and returns the job id. */
+    /**
+     * Queues the annotation of {@code staged} and returns the job id. A succeeded job keeps the upload until
+     * it expires, so its {@code .h5ad} result can carry the upload's counts; a failed one deletes it at once.
+     */
     public String submit(Caller caller, Uploads.Staged staged, AnnotateOptions options, int cells) {
         expire();
-        Job job = new Job(UUID.randomUUID().toString(), caller.name(), cells);
+        Job job = new Job(UUID.randomUUID().toString(), caller.name(), cells, staged);
         jobs.put(job.id, job);
         executor.submit(() -> {
             job.running();
-            try (staged) {
+            boolean kept = false;
+            try {
                 job.succeeded(annotator.annotate(caller, staged, options, job.cellsDone::set));
+                kept = true;
             } catch (ApiProblem p) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("type", ProblemDocument.TYPE_BASE + p.type());
@@ -66,6 +71,10 @@ public class JobStore {
                         500,
                         "detail",
                         "the annotation failed; report job " + job.id));
+            } finally {
+                if (!kept) {
+                    staged.close();
+                }
             }
         });
         return job.id;
@@ -80,11 +89,18 @@ public class JobStore {
 
     private void expire() {
         Instant limit = Instant.now().minus(retention);
-        jobs.values().removeIf(j -> j.finished() != null && j.finished().isBefore(limit));
+        jobs.values().removeIf(j -> {
+            if (j.finished() != null && j.finished().isBefore(limit)) {
+                j.upload.close();
+                return true;
+            }
+            return false;
+        });
     }
 
     @PreDestroy
     void stop() {
         executor.shutdownNow();
+        jobs.values().forEach(j -> j.upload.close());
     }
 }

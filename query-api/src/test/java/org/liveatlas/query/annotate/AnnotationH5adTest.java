@@ -106,4 +106,51 @@ class AnnotationH5adTest {
                         "X_scimilarity_shape=3x3",
                         "X_scimilarity_row0=1.000,0.000,0.000");
     }
+
+    @Test
+    void withTheUploadAtHandTheH5adIsTheUploadWithItsCountsGenesAndObsColumnsPlusTheResults(@TempDir Path dir)
+            throws IOException, InterruptedException {
+        // the upload: four cells (one the annotation dropped), in another order than the result's
+        Path upload = dir.resolve("upload.h5ad");
+        org.liveatlas.core.synth.H5adWriter.write(
+                upload,
+                new org.liveatlas.core.matrix.CsrBatch(
+                        4, 2, new int[] {0, 1, 2, 4, 5}, new int[] {0, 1, 0, 1, 1}, new float[] {3, 4, 5, 6, 7}),
+                List.of("AAAT-1", "ZZZZ-1", "AAAC-1", "AAAG-1"),
+                Map.of("donor", List.of("d3", "dz", "d1", "d2")),
+                List.of("CD19", "CD3E"),
+                Map.of("gene_ids", List.of("ENSG1", "ENSG2")));
+        Path file = dir.resolve("annotation.h5ad");
+        AnnotationH5ad.write(result(), upload, file);
+        try (org.liveatlas.core.io.StudyReader back = org.liveatlas.core.io.StudyReaders.open(file)) {
+            assertThat(back.cellIds()).containsExactly("AAAC-1", "AAAG-1", "AAAT-1");
+            assertThat(back.geneSymbols()).containsExactly("CD19", "CD3E");
+            assertThat(back.obsColumn("donor")).containsExactly("d1", "d2", "d3");
+            assertThat(back.obsColumn("celltype_call")).containsExactly("B cell", "unknown", "unknown");
+            float[] dense = back.batches(10).next().toDense();
+            assertThat(dense).containsExactly(5, 6, 0, 7, 3, 0);
+        }
+        Path python = Path.of("/usr/bin/python3");
+        Assumptions.assumeTrue(Files.isExecutable(python), "needs Debian's /usr/bin/python3 with anndata");
+        Assumptions.assumeTrue(
+                new ProcessBuilder(python.toString(), "-c", "import anndata")
+                                .start()
+                                .waitFor()
+                        == 0,
+                "needs python3-anndata (apt-get install python3-anndata)");
+        Process p = new ProcessBuilder(python.toString(), "src/test/python/read_annotation_h5ad.py", file.toString())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out.lines())
+                .contains(
+                        "n_obs=3",
+                        "celltype_call=B cell,unknown,unknown",
+                        "X_shape=3x2",
+                        "var_names=CD19,CD3E",
+                        "X_row_sums=11,7,3",
+                        "X_scimilarity_shape=3x3");
+    }
 }
