@@ -39,6 +39,43 @@ public record ModelEvaluator(CellOntology ontology, int k, double unknownQuantil
      */
     public Evaluation evaluate(
             ModelFolder model, LabelledCells reference, LabelledCells heldOut, double fixedThreshold) {
+        Voted v = vote(model, reference, heldOut, fixedThreshold);
+        double nmse = model.decoder().isPresent() ? Embeddings.nmse(model, heldOut, v.query()) : Double.NaN;
+        int[] sample = sample(heldOut.cells(), silhouetteCells, 17);
+        float[][] sEmb = new float[sample.length][];
+        List<String> sTerms = new java.util.ArrayList<>();
+        for (int i = 0; i < sample.length; i++) {
+            sEmb[i] = v.query()[sample[i]];
+            sTerms.add(heldOut.labelTerms().get(heldOut.label(sample[i])));
+        }
+        double asw = OntologySilhouette.of(sEmb, sTerms, ontology);
+        return new Evaluation(v.report(), nmse, asw, v.threshold());
+    }
+
+    /**
+     * The cheap part of {@link #evaluate} for the per-epoch log: held-out k-NN accuracy, macro-F1 and,
+     * when the held-out cells hold a type absent from the reference, the unknown rate of those cells at
+     * the threshold calibrated on the known ones (no silhouette, no reconstruction).
+     */
+    public java.util.Map<String, Double> quickMetrics(
+            ModelFolder model, LabelledCells reference, LabelledCells heldOut) {
+        ClassificationReport report =
+                vote(model, reference, heldOut, Double.NaN).report();
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("val_accuracy", report.accuracy());
+        m.put("val_macro_f1", report.macroF1());
+        if (!Double.isNaN(report.unknownRateNovel())) {
+            m.put("val_unknown_novel", report.unknownRateNovel());
+        }
+        m.values().removeIf(v -> v.isNaN());
+        return m;
+    }
+
+    /** The held-out cells' embeddings, the k-NN report and the unknown threshold it used. */
+    private record Voted(float[][] query, ClassificationReport report, double threshold) {}
+
+    /** Embeds both sides, votes, and reports at {@code fixedThreshold} (NaN: calibrated on the known cells). */
+    private Voted vote(ModelFolder model, LabelledCells reference, LabelledCells heldOut, double fixedThreshold) {
         float[][] ref = Embeddings.embed(model, reference, threads);
         float[][] query = Embeddings.embed(model, heldOut, threads);
         List<String> refLabels = ClassificationReport.labels(reference.labelNames(), reference.labels());
@@ -54,48 +91,7 @@ public record ModelEvaluator(CellOntology ontology, int k, double unknownQuantil
         double threshold = !Double.isNaN(fixedThreshold)
                 ? fixedThreshold
                 : knownMin.length == 0 ? Double.NaN : UnknownThreshold.calibrate(knownMin, unknownQuantile);
-        ClassificationReport report = ClassificationReport.of(truth, predicted, minDist, known, threshold);
-        double nmse = model.decoder().isPresent() ? Embeddings.nmse(model, heldOut, query) : Double.NaN;
-        int[] sample = sample(heldOut.cells(), silhouetteCells, 17);
-        float[][] sEmb = new float[sample.length][];
-        List<String> sTerms = new java.util.ArrayList<>();
-        for (int i = 0; i < sample.length; i++) {
-            sEmb[i] = query[sample[i]];
-            sTerms.add(heldOut.labelTerms().get(heldOut.label(sample[i])));
-        }
-        double asw = OntologySilhouette.of(sEmb, sTerms, ontology);
-        return new Evaluation(report, nmse, asw, threshold);
-    }
-
-    /**
-     * The cheap part of {@link #evaluate} for the per-epoch log: held-out k-NN accuracy, macro-F1 and,
-     * when the held-out cells hold a type absent from the reference, the unknown rate of those cells at
-     * the threshold calibrated on the known ones (no silhouette, no reconstruction).
-     */
-    public java.util.Map<String, Double> quickMetrics(
-            ModelFolder model, LabelledCells reference, LabelledCells heldOut) {
-        float[][] ref = Embeddings.embed(model, reference, threads);
-        float[][] query = Embeddings.embed(model, heldOut, threads);
-        List<String> refLabels = ClassificationReport.labels(reference.labelNames(), reference.labels());
-        List<String> truth = ClassificationReport.labels(heldOut.labelNames(), heldOut.labels());
-        List<CellVote> votes = Annotation.vote(ref, refLabels, query, k, threads);
-        List<String> predicted = votes.stream().map(CellVote::votedLabel).toList();
-        double[] minDist = votes.stream().mapToDouble(CellVote::minDist).toArray();
-        Set<String> known = new HashSet<>(refLabels);
-        double[] knownMin = java.util.stream.IntStream.range(0, truth.size())
-                .filter(i -> known.contains(truth.get(i)))
-                .mapToDouble(i -> minDist[i])
-                .toArray();
-        double threshold = knownMin.length == 0 ? Double.NaN : UnknownThreshold.calibrate(knownMin, unknownQuantile);
-        ClassificationReport report = ClassificationReport.of(truth, predicted, minDist, known, threshold);
-        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
-        m.put("val_accuracy", report.accuracy());
-        m.put("val_macro_f1", report.macroF1());
-        if (!Double.isNaN(report.unknownRateNovel())) {
-            m.put("val_unknown_novel", report.unknownRateNovel());
-        }
-        m.values().removeIf(v -> v.isNaN());
-        return m;
+        return new Voted(query, ClassificationReport.of(truth, predicted, minDist, known, threshold), threshold);
     }
 
     /** The PCA + kNN baseline on the same split (voted labels, no unknown call). */
