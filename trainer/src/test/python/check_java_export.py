@@ -17,6 +17,7 @@ Run from the repository root with Debian's python3-torch:
 import csv
 import json
 import os
+import sys
 from typing import List
 
 import numpy as np
@@ -24,99 +25,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-# ---------------------------------------------------------------------------------------------
-# Encoder and Decoder copied verbatim (docstrings and the save/load helpers trimmed, code of
-# __init__ and forward unchanged) from SCimilarity, src/scimilarity/nn_models.py,
-# https://github.com/Genentech/scimilarity (commit 3ce3ec8), licensed under the Apache License 2.0.
-# ---------------------------------------------------------------------------------------------
-
-
-class Encoder(nn.Module):
-    def __init__(
-        self,
-        n_genes: int,
-        latent_dim: int = 128,
-        hidden_dim: List[int] = [1024, 1024],
-        dropout: float = 0.5,
-        input_dropout: float = 0.4,
-    ):
-        super().__init__()
-        self.latent_dim = latent_dim
-        self.network = nn.ModuleList()
-        for i in range(len(hidden_dim)):
-            if i == 0:  # input layer
-                self.network.append(
-                    nn.Sequential(
-                        nn.Dropout(p=input_dropout),
-                        nn.Linear(n_genes, hidden_dim[i]),
-                        nn.BatchNorm1d(hidden_dim[i]),
-                        nn.PReLU(),
-                    )
-                )
-            else:  # hidden layers
-                self.network.append(
-                    nn.Sequential(
-                        nn.Dropout(p=dropout),
-                        nn.Linear(hidden_dim[i - 1], hidden_dim[i]),
-                        nn.BatchNorm1d(hidden_dim[i]),
-                        nn.PReLU(),
-                    )
-                )
-        # output layer
-        self.network.append(nn.Linear(hidden_dim[-1], latent_dim))
-
-    def forward(self, x) -> torch.Tensor:
-        for i, layer in enumerate(self.network):
-            x = layer(x)
-        return F.normalize(x, p=2, dim=1)
-
-    def save_state(self, filename: str):
-        torch.save({"state_dict": self.state_dict()}, filename)
-
-
-class Decoder(nn.Module):
-    def __init__(
-        self,
-        n_genes: int,
-        latent_dim: int = 128,
-        hidden_dim: List[int] = [1024, 1024],
-        dropout: float = 0.5,
-    ):
-        super().__init__()
-        self.latent_dim = latent_dim
-        self.network = nn.ModuleList()
-        for i in range(len(hidden_dim)):
-            if i == 0:  # first hidden layer
-                self.network.append(
-                    nn.Sequential(
-                        nn.Linear(latent_dim, hidden_dim[i]),
-                        nn.BatchNorm1d(hidden_dim[i]),
-                        nn.PReLU(),
-                    )
-                )
-            else:  # other hidden layers
-                self.network.append(
-                    nn.Sequential(
-                        nn.Dropout(p=dropout),
-                        nn.Linear(hidden_dim[i - 1], hidden_dim[i]),
-                        nn.BatchNorm1d(hidden_dim[i]),
-                        nn.PReLU(),
-                    )
-                )
-        # reconstruction layer
-        self.network.append(nn.Linear(hidden_dim[-1], n_genes))
-
-    def forward(self, x) -> torch.Tensor:
-        for i, layer in enumerate(self.network):
-            x = layer(x)
-        return x
-
-    def save_state(self, filename: str):
-        torch.save({"state_dict": self.state_dict()}, filename)
-
-
-# ---------------------------------------------------------------------------------------------
-
+# SCimilarity's Encoder and Decoder, copied verbatim (with their attribution) in the core's model
+# fixture script, are imported from there so both golden fixtures use the very same networks.
+sys.path.insert(
+    0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "core", "src", "test", "python")
+)
+from make_model_fixtures import Decoder, Encoder  # noqa: E402
 
 
 def main():
