@@ -90,12 +90,17 @@ public class Annotator {
     public AnnotationResult annotate(
             Caller caller, Uploads.Staged staged, AnnotateOptions options, IntConsumer progress) {
         try (LoadedModel.Lease lease = models.lease()) {
-            return annotate(lease.model(), caller, staged, options, progress);
+            return annotate(lease.model(), index.on(lease.index()), caller, staged, options, progress);
         }
     }
 
     private AnnotationResult annotate(
-            LoadedModel model, Caller caller, Uploads.Staged staged, AnnotateOptions options, IntConsumer progress) {
+            LoadedModel model,
+            CellIndex target,
+            Caller caller,
+            Uploads.Staged staged,
+            AnnotateOptions options,
+            IntConsumer progress) {
         List<String> genes = model.folder().geneOrder();
         AlignOptions align =
                 AlignOptions.DEFAULT.withMinSharedGenes(config.annotate().minSharedGenes());
@@ -131,7 +136,7 @@ public class Annotator {
                     queries.add(Arrays.copyOfRange(flat, i * dim, (i + 1) * dim));
                 }
                 embeddings.addAll(queries);
-                List<List<CellHit>> hits = index.nearest(queries, options.k(), filter);
+                List<List<CellHit>> hits = target.nearest(queries, options.k(), filter);
                 for (int i = 0; i < chunk.cells(); i++) {
                     List<Neighbour> neighbours = new ArrayList<>(hits.get(i).size());
                     for (CellHit h : hits.get(i)) {

@@ -62,14 +62,24 @@ public final class LoadedModel {
     /** A request's hold on a model; closing it returns the lease. */
     public static final class Lease implements AutoCloseable {
         private final LoadedModel model;
+        private final String index;
         private boolean closed;
 
-        Lease(LoadedModel model) {
+        Lease(LoadedModel model, String index) {
             this.model = model;
+            this.index = index;
         }
 
         public LoadedModel model() {
             return model;
+        }
+
+        /**
+         * The concrete cells index built with this model, which searches with its embeddings must use (the
+         * alias may already point at a newer model's index), or empty to search the configured alias.
+         */
+        public java.util.Optional<String> index() {
+            return java.util.Optional.ofNullable(index);
         }
 
         @Override

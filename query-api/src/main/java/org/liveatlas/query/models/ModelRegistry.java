@@ -52,7 +52,7 @@ public class ModelRegistry {
     private final Supplier<Set<String>> aliasTargets;
     private final MinioClient s3;
     private final Optional<String> pinned;
-    private volatile Snapshot snapshot = new Snapshot(List.of(), null, Instant.EPOCH, null);
+    private volatile Snapshot snapshot = new Snapshot(List.of(), null, null, Instant.EPOCH, null);
     private ScheduledExecutorService timer;
     private ModelEventsFollower follower;
     private String lastWarning;
@@ -94,7 +94,11 @@ public class ModelRegistry {
      * @param at when the registry was read
      * @param problem why no model serves, when none does
      */
-    record Snapshot(List<Manifest> manifests, LoadedModel serving, Instant at, String problem) {}
+    /**
+     * @param servingIndex the concrete cells index the serving model was chosen behind (so its embeddings
+     *     search that index, not whatever the alias points at by now), or null to search the alias
+     */
+    record Snapshot(List<Manifest> manifests, LoadedModel serving, String servingIndex, Instant at, String problem) {}
 
     void start(@Observes StartupEvent ev) {
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -145,9 +149,13 @@ public class ModelRegistry {
      */
     public LoadedModel.Lease lease() {
         for (int attempt = 0; attempt < 3; attempt++) {
-            LoadedModel m = current();
+            Snapshot s = fresh();
+            if (s.serving() == null) {
+                throw noModel(s);
+            }
+            LoadedModel m = s.serving();
             if (m.tryAcquire()) {
-                return new LoadedModel.Lease(m);
+                return new LoadedModel.Lease(m, s.servingIndex());
             }
             // swapped out and closed between the read and the lease: read again
         }
@@ -161,6 +169,7 @@ public class ModelRegistry {
                 .thenComparing(Manifest::version)
                 .reversed());
         Optional<Manifest> chosen;
+        Set<String> targets = Set.of();
         String why = null;
         if (pinned.isPresent()) {
             chosen = all.stream().filter(m -> m.version().equals(pinned.get())).findFirst();
@@ -169,7 +178,8 @@ public class ModelRegistry {
                         + catalog.describe() + "); unset it or publish that version";
             }
         } else {
-            chosen = choose(all, aliasTargets.get());
+            targets = aliasTargets.get();
+            chosen = choose(all, targets);
             if (chosen.isEmpty()) {
                 why = "no model published yet; " + TRAIN_HINT;
             }
@@ -182,7 +192,13 @@ public class ModelRegistry {
         } else if (chosen.isEmpty()) {
             serving = null;
         }
-        snapshot = new Snapshot(List.copyOf(all), serving, Instant.now(), why);
+        String servingIndex = serving == null ? null : IndexMappings.cellsIndexName(serving.version());
+        snapshot = new Snapshot(
+                List.copyOf(all),
+                serving,
+                servingIndex != null && targets.contains(servingIndex) ? servingIndex : null,
+                Instant.now(),
+                why);
         if (previous != null && previous != serving) {
             LOG.infof("serving model %s (was %s)", serving == null ? "none" : serving.version(), previous.version());
             previous.release();
@@ -250,7 +266,8 @@ public class ModelRegistry {
                 lastWarning = msg;
             }
             Snapshot s = snapshot;
-            snapshot = new Snapshot(s.manifests(), s.serving(), Instant.now(), s.serving() == null ? msg : null);
+            snapshot = new Snapshot(
+                    s.manifests(), s.serving(), s.servingIndex(), Instant.now(), s.serving() == null ? msg : null);
         }
     }
 
@@ -268,7 +285,7 @@ public class ModelRegistry {
             timer.shutdownNow();
         }
         LoadedModel m = snapshot.serving();
-        snapshot = new Snapshot(List.of(), null, Instant.now(), "the API is stopping");
+        snapshot = new Snapshot(List.of(), null, null, Instant.now(), "the API is stopping");
         if (m != null) {
             m.release();
         }

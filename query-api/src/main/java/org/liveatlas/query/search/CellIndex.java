@@ -39,9 +39,19 @@ public class CellIndex {
     private final OpenSearchClient client;
     private final String index;
 
+    @jakarta.inject.Inject
     CellIndex(OpenSearchClient client, QueryConfig config) {
+        this(client, config.opensearch().cellsIndex());
+    }
+
+    private CellIndex(OpenSearchClient client, String index) {
         this.client = client;
-        this.index = config.opensearch().cellsIndex();
+        this.index = index;
+    }
+
+    /** The same searches on {@code target} (a concrete cells index) instead of the configured alias. */
+    public CellIndex on(java.util.Optional<String> target) {
+        return target.isEmpty() || target.get().equals(index) ? this : new CellIndex(client, target.get());
     }
 
     /** Name of the index or alias searched. */

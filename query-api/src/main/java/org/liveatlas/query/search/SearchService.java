@@ -61,6 +61,20 @@ public class SearchService {
 
     /** Centroid search from already embedded query cells (unit vectors). */
     public SearchResults.Centroid centroidOf(Caller caller, List<float[]> cells, int k, SearchFilters filters) {
+        return centroidOf(index, caller, cells, k, filters);
+    }
+
+    /**
+     * Centroid search from query cells embedded with a leased model, on that model's concrete index
+     * ({@code target}, empty: the alias).
+     */
+    public SearchResults.Centroid centroidOf(
+            java.util.Optional<String> target, Caller caller, List<float[]> cells, int k, SearchFilters filters) {
+        return centroidOf(index.on(target), caller, cells, k, filters);
+    }
+
+    private SearchResults.Centroid centroidOf(
+            CellIndex index, Caller caller, List<float[]> cells, int k, SearchFilters filters) {
         float[][] vectors = cells.toArray(new float[0][]);
         float[] centroid;
         try {

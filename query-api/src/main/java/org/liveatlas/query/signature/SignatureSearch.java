@@ -70,12 +70,13 @@ public class SignatureSearch {
             int k,
             SearchFilters filters) {
         try (LoadedModel.Lease lease = models.lease()) {
-            return run(lease.model(), caller, staged, signature, topFraction, k, filters);
+            return run(lease.model(), lease.index(), caller, staged, signature, topFraction, k, filters);
         }
     }
 
     private Answer run(
             LoadedModel model,
+            java.util.Optional<String> index,
             Caller caller,
             Uploads.Staged staged,
             List<String> signature,
@@ -164,7 +165,7 @@ public class SignatureSearch {
             throw ApiProblem.unprocessable(
                     "signature-not-expressed", "no uploaded cell expresses any of the signature genes " + found);
         }
-        SearchResults.Centroid result = search.centroidOf(caller, selectedVectors, k, filters);
+        SearchResults.Centroid result = search.centroidOf(index, caller, selectedVectors, k, filters);
         return new Answer(found, missing, ids.size(), selected, scores.get(order[take - 1]), result);
     }
 }

@@ -84,6 +84,41 @@ class ModelRegistryTest {
                 .hasMessageContaining("atlas.query.models.current 'v9' is not in the model registry");
     }
 
+    @Test
+    void aLeaseSearchesTheConcreteIndexItsModelWasChosenBehindUntilTheNextLook(@TempDir Path dir) {
+        org.liveatlas.core.model.ModelFolder folder =
+                org.liveatlas.core.model.RandomModels.folder(List.of("G1", "G2", "G3"), List.of(4), 2, 5);
+        folder.save(dir.resolve("v1"), V1.withStatus(ModelStatus.PUBLISHED));
+        folder.save(dir.resolve("v2"), V2);
+        java.util.concurrent.atomic.AtomicReference<Set<String>> alias =
+                new java.util.concurrent.atomic.AtomicReference<>(Set.of("cells-v1"));
+        ModelRegistry registry = new ModelRegistry(new FolderCatalog(dir), Optional.empty(), alias::get);
+        registry.refresh();
+        try (LoadedModel.Lease lease = registry.lease()) {
+            assertThat(lease.model().version()).isEqualTo("v1");
+            assertThat(lease.index()).contains("cells-v1");
+        }
+        // the alias moves: until the registry looks again, v1's embeddings keep searching v1's own index
+        alias.set(Set.of("cells-v2"));
+        try (LoadedModel.Lease lease = registry.lease()) {
+            assertThat(lease.model().version()).isEqualTo("v1");
+            assertThat(lease.index()).contains("cells-v1");
+        }
+        registry.refresh();
+        try (LoadedModel.Lease lease = registry.lease()) {
+            assertThat(lease.model().version()).isEqualTo("v2");
+            assertThat(lease.index()).contains("cells-v2");
+        }
+        // no index of any version behind the alias: the newest published serves, searching the alias
+        alias.set(Set.of("cells-other"));
+        registry.refresh();
+        try (LoadedModel.Lease lease = registry.lease()) {
+            assertThat(lease.model().version()).isEqualTo("v2");
+            assertThat(lease.index()).isEmpty();
+        }
+        registry.close();
+    }
+
     private static void write(Path registry, Manifest m) throws IOException {
         Path d = Files.createDirectories(registry.resolve(m.version()));
         FolderCatalog.JSON
