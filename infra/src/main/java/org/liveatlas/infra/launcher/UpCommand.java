@@ -85,6 +85,10 @@ final class UpCommand implements Callable<Integer> {
     }
 
     /** Submits IndexStudyJob and ReindexJob (once: jobs already running are left alone). */
+    /** A log line of the job client at INFO level, as flink-jobs' log4j2 pattern writes it. */
+    private static final java.util.regex.Pattern FLINK_INFO_LINE =
+            java.util.regex.Pattern.compile("^\\d{2}:\\d{2}:\\d{2}\\.\\d{3} INFO .*");
+
     private static void submitJobs(Path home, StackConfig config, PrintWriter out) {
         out.println(
                 "submitting the indexing jobs to Flink at " + config.endpoints().flinkRestUrl());
@@ -93,9 +97,14 @@ final class UpCommand implements Callable<Integer> {
         int code = new AppRunner(home, config)
                 .runCaptured(PlatformApp.FLINK_JOBS, "org.liveatlas.flink.PlatformJobs", List.of(), Map.of(), line -> {
                     lines.add(line);
-                    out.println("  " + line);
+                    // the Flink client's INFO log lines are noise here; its warnings and the submitter's own lines are
+                    // not
+                    if (!FLINK_INFO_LINE.matcher(line).matches()) {
+                        out.println("  " + line);
+                    }
                 });
         if (code != 0) {
+            lines.forEach(l -> out.println("  " + l));
             throw new StackException("submitting the Flink jobs failed (exit " + code + "); see the lines above and "
                     + config.serviceDir(ServiceName.FLINK).resolve("flink.log"));
         }
