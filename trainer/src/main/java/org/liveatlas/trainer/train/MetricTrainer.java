@@ -174,6 +174,10 @@ public final class MetricTrainer {
                 int skipped = 0;
                 int nonFinite = 0;
                 for (int b = 0; b < plan.length; b++) {
+                    // PyTorch's intra-op thread count is global to the JVM: an encoder opened meanwhile (the
+                    // per-epoch validation, another component) may have changed it, and a different count
+                    // changes the float summation order, which Adam amplifies; keep every step on the run's own
+                    JniUtils.setNumThreads(config.threads());
                     int[] rows = plan[b];
                     int[] bl = new int[rows.length];
                     int[] bs = new int[rows.length];
