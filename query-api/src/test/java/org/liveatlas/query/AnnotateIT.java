@@ -172,12 +172,7 @@ class AnnotateIT {
                 z.closeEntry();
             }
         }
-        Response r = upload(OUTSIDER_KEY, zip, Map.of(), "");
-        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
-        assertThat(r.jsonPath().getInt("cells_annotated")).isEqualTo(60);
-        Response h5ad = upload(OUTSIDER_KEY, small, Map.of(), "");
-        assertThat(r.jsonPath().getList("cells.label"))
-                .isEqualTo(h5ad.jsonPath().getList("cells.label").subList(0, 60));
+        assertAnnotatedLikeTheFirstCellsOfTheH5ad(zip, 60);
     }
 
     @Test
@@ -190,12 +185,7 @@ class AnnotateIT {
                 q.cellIds().subList(0, 60),
                 q.genes().ids(),
                 q.genes().symbols());
-        Response r = upload(OUTSIDER_KEY, h5, Map.of(), "");
-        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
-        assertThat(r.jsonPath().getInt("cells_annotated")).isEqualTo(60);
-        Response h5ad = upload(OUTSIDER_KEY, small, Map.of(), "");
-        assertThat(r.jsonPath().getList("cells.label"))
-                .isEqualTo(h5ad.jsonPath().getList("cells.label").subList(0, 60));
+        assertAnnotatedLikeTheFirstCellsOfTheH5ad(h5, 60);
     }
 
     @Test
@@ -290,6 +280,16 @@ class AnnotateIT {
         Response byAccept = as(OUTSIDER_KEY).accept("application/x-hdf5").get(path + "/result");
         assertThat(byAccept.contentType()).startsWith("application/x-hdf5");
         assertThat(byAccept.asByteArray()).hasSameSizeAs(h5ad.asByteArray());
+    }
+
+    /** {@code file} (the first {@code cells} query cells in another format) gets the h5ad's labels. */
+    private static void assertAnnotatedLikeTheFirstCellsOfTheH5ad(Path file, int cells) {
+        Response r = upload(OUTSIDER_KEY, file, Map.of(), "");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        assertThat(r.jsonPath().getInt("cells_annotated")).isEqualTo(cells);
+        Response h5ad = upload(OUTSIDER_KEY, small, Map.of(), "");
+        assertThat(r.jsonPath().getList("cells.label"))
+                .isEqualTo(h5ad.jsonPath().getList("cells.label").subList(0, cells));
     }
 
     private static float[] denseCounts(StudyReader reader) {
