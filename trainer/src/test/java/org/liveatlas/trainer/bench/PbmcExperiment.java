@@ -26,7 +26,8 @@ import org.liveatlas.trainer.train.TrainingListener;
  * plus {@code pbmc_savercat_3tech} split by technology; annotate {@code kang_muscat} against the
  * {@code pbmc14k_sorted} cells): prints accuracy, macro-F1, per-type recall and unknown rates beside
  * the PCA + kNN baseline. Arguments {@code key=value}: data (shared/data), epochs, hidden, latent,
- * tw, neg, mask, k, savercat, cross, bs, bpe, lr, seed, threads, ontology, genes (shared|all).
+ * tw, neg, mask, k, savercat, mudan, cross, bs, bpe, lr, seed, threads, ontology, genes (shared|all),
+ * ood (also annotate the cell-line study and print its unknown rate).
  */
 public final class PbmcExperiment {
 
@@ -53,17 +54,35 @@ public final class PbmcExperiment {
                 "tech");
         LabelledStudy query = new LabelledStudy(
                 "kang_muscat", "local", d.resolve("kang_muscat/kang_muscat.h5ad"), "label_coarse", "cl_id");
-        List<LabelledStudy> train = savercat ? List.of(ref, sav) : List.of(ref);
+        // mudan=true: the data README's alternative reference (the same experiment as pbmc14k_sorted,
+        // other sorted populations, among them effector "cytotoxic T" cells) joins the reference
+        boolean mudan = Boolean.parseBoolean(a.getOrDefault("mudan", "false"));
+        LabelledStudy mud = new LabelledStudy(
+                "zheng_sorted_mudan",
+                "local",
+                d.resolve("zheng_sorted_mudan/zheng_sorted_mudan.h5ad"),
+                "label_coarse",
+                "cl_id");
+        List<LabelledStudy> train = new ArrayList<>(List.of(ref));
+        if (savercat) {
+            train.add(sav);
+        }
+        if (mudan) {
+            train.add(mud);
+        }
+        List<LabelledStudy> geneSources = new ArrayList<>(mudan ? List.of(ref, mud) : List.of(ref));
+        geneSources.add(query);
         List<String> genes = a.getOrDefault("genes", "shared").equals("all")
                 ? TrainingDataLoader.geneOrder(train, 1)
-                : TrainingDataLoader.geneOrder(List.of(ref, query), 2);
+                : TrainingDataLoader.geneOrder(geneSources, geneSources.size());
         List<LabelledStudy> all = new ArrayList<>(train);
         all.add(query);
         long t0 = System.nanoTime();
         LabelledCells cells = new TrainingDataLoader(QcThresholds.PERMISSIVE, 0, onto).load(all, genes);
         LabelledCells labelled = cells.withoutStudies(List.of("kang_muscat"));
         LabelledCells training = labelled;
-        LabelledCells reference = cells.ofStudies(List.of("pbmc14k_sorted"));
+        LabelledCells reference =
+                cells.ofStudies(mudan ? List.of("pbmc14k_sorted", "zheng_sorted_mudan") : List.of("pbmc14k_sorted"));
         // demo mode: the single labelled study is split 80/20 within itself (as atlas train does with one
         // study); the unknown threshold is calibrated on its held-out cells and applied to the query
         boolean demo = Boolean.parseBoolean(a.getOrDefault("demo", "false"));
@@ -138,6 +157,22 @@ public final class PbmcExperiment {
                         "THR %s unknown known %.3f novel %.3f%n", t, rt.unknownRateKnown(), rt.unknownRateNovel());
             }
         }
+        if (Boolean.parseBoolean(a.getOrDefault("ood", "false"))) {
+            // the out-of-distribution query: cell lines, no PBMC type applies; every cell is novel
+            LabelledStudy lines = new LabelledStudy(
+                    "cellbench_10x_celllines",
+                    "local",
+                    d.resolve("cellbench_10x_celllines/cellbench_10x_celllines.h5ad"),
+                    "label_coarse",
+                    "cl_id");
+            LabelledCells ood = new TrainingDataLoader(QcThresholds.PERMISSIVE, 0, onto).load(List.of(lines), genes);
+            ClassificationReport ro = evaluator
+                    .evaluate(result.model(), reference, ood, e.unknownThreshold())
+                    .report();
+            System.out.printf(
+                    "OOD cellbench %d cells: unknown %.3f at threshold %.3f%n",
+                    ro.novel(), ro.unknownRateNovel(), e.unknownThreshold());
+        }
         ClassificationReport pca = evaluator.pcaBaseline(reference, held, 50);
         ClassificationReport r = e.report();
         if (k != 50) {
@@ -155,7 +190,7 @@ public final class PbmcExperiment {
                     p50.macroF1());
         }
         System.out.printf(
-                "RESULT %s | train %.0f s | acc %.4f f1 %.4f | recall %s | unknown known %.3f novel %.3f thr %.3f | pca acc %.4f f1 %.4f%n",
+                "RESULT %s | train %.0f s | acc %.4f f1 %.4f | recall %s | unknown known %.3f novel %.3f thr %.3f | pca acc %.4f f1 %.4f recall %s%n",
                 String.join(" ", args),
                 trainSeconds,
                 r.accuracy(),
@@ -165,6 +200,7 @@ public final class PbmcExperiment {
                 r.unknownRateNovel(),
                 e.unknownThreshold(),
                 pca.accuracy(),
-                pca.macroF1());
+                pca.macroF1(),
+                pca.recall());
     }
 }

@@ -22,9 +22,10 @@ import org.liveatlas.trainer.ontology.CellOntology;
 
 /**
  * The data README's split on real PBMCs, reduced to a short training: reference {@code
- * pbmc14k_sorted}, query {@code kang_muscat} (other lab, donors and chemistry, half IFN-stimulated,
- * with FCGR3A monocytes absent from the reference), gene order = the 1,129 shared genes, labels {@code
- * label_coarse} harmonised by {@code cl_id}. Skipped when {@code shared/data} is absent.
+ * pbmc14k_sorted} + {@code zheng_sorted_mudan}, query {@code kang_muscat} (other lab, donors and
+ * chemistry, half IFN-stimulated, with FCGR3A monocytes absent from the reference), gene order = the
+ * 1,112 genes all three measure, labels {@code label_coarse} harmonised by {@code cl_id}. Skipped when
+ * {@code shared/data} is absent.
  */
 class PbmcTrainingTest {
 
@@ -48,30 +49,27 @@ class PbmcTrainingTest {
         Optional<Path> data = sharedData();
         Assumptions.assumeTrue(data.isPresent(), "shared/data not found (set -Dliveatlas.shared.dir)");
         Path d = data.get();
-        List<LabelledStudy> studies = List.of(
-                new LabelledStudy(
-                        "pbmc14k_sorted",
-                        "local",
-                        d.resolve("pbmc14k_sorted/pbmc14k_sorted.h5ad"),
-                        "label_coarse",
-                        "cl_id"),
-                new LabelledStudy(
-                        "kang_muscat", "local", d.resolve("kang_muscat/kang_muscat.h5ad"), "label_coarse", "cl_id"));
-        List<String> genes = TrainingDataLoader.geneOrder(studies, 2);
+        // the reference: the data README's main reference and its alternative (the same experiment, other
+        // sorted populations; its "cytotoxic T" cells are the only effector CD8 T cells of any reference)
+        List<LabelledStudy> studies =
+                List.of(study(d, "pbmc14k_sorted"), study(d, "zheng_sorted_mudan"), study(d, "kang_muscat"));
+        List<String> genes = TrainingDataLoader.geneOrder(studies, studies.size());
         LabelledCells all =
                 new TrainingDataLoader(QcThresholds.PERMISSIVE, 0, CellOntology.none()).load(studies, genes);
-        LabelledCells reference = all.ofStudies(List.of("pbmc14k_sorted"));
+        LabelledCells reference = all.ofStudies(List.of("pbmc14k_sorted", "zheng_sorted_mudan"));
         LabelledCells query = all.ofStudies(List.of("kang_muscat"));
 
-        // one reference study: positives cannot come from another study; in a run this short, RANDOM
-        // negatives (every negative with a positive loss) measured better than SEMIHARD (README)
+        // positives within studies too (the two references are one experiment); in a run this short, RANDOM
+        // negatives (every negative with a positive loss) and 15 epochs with 10% of the genes masked per
+        // cell measured best over three seeds (README)
         TrainingConfig config = TrainingConfig.scimilarity()
                 .withArchitecture(List.of(128, 64), 32)
-                .withEpochs(40)
+                .withEpochs(15)
                 .withBatches(500, 7)
                 .withTripletWeight(0.5)
                 .withCrossStudyPositives(false)
                 .withNegativeSelection(NegativeSelection.RANDOM)
+                .withGeneMask(0.1)
                 .withSeed(1)
                 .withThreads(1);
         MetricTrainer.Result result = new MetricTrainer(config, CellOntology.none())
@@ -81,26 +79,37 @@ class PbmcTrainingTest {
                         System.out.println(log.line());
                     }
                 });
-        // the vote over the 10 nearest reference cells measured best for the trained model (README);
-        // the baseline is computed as the data README's (k = 50) and with the same k = 10
-        ModelEvaluator evaluator =
-                new ModelEvaluator(CellOntology.none(), 10, UnknownThreshold.DEFAULT_QUANTILE, 2000, 1);
-        Evaluation trained = evaluator.evaluate(result.model(), reference, query);
-        ClassificationReport pca50 =
-                ModelEvaluator.defaults(CellOntology.none(), 1).pcaBaseline(reference, query, 50);
-        ClassificationReport pca10 = evaluator.pcaBaseline(reference, query, 50);
-        System.out.println("genes " + genes.size() + "\ntrained " + trained.metrics() + " threshold "
-                + trained.unknownThreshold() + "\n" + trained.report().summary() + "pca k=50 " + pca50.summary()
-                + "pca k=10 " + pca10.summary());
+        // the model votes as the trainer's evaluation does (k = 10) and as the core's default (k = 50);
+        // the baseline is computed as the data README's (k = 50) and with k = 10, on the same reference
+        ModelEvaluator at10 = new ModelEvaluator(CellOntology.none(), 10, UnknownThreshold.DEFAULT_QUANTILE, 2000, 1);
+        ModelEvaluator at50 = ModelEvaluator.defaults(CellOntology.none(), 1);
+        Evaluation trained10 = at10.evaluate(result.model(), reference, query);
+        Evaluation trained50 = at50.evaluate(result.model(), reference, query);
+        ClassificationReport pca50 = at50.pcaBaseline(reference, query, 50);
+        ClassificationReport pca10 = at10.pcaBaseline(reference, query, 50);
+        System.out.println("genes " + genes.size() + "\ntrained k=10 " + trained10.metrics() + " threshold "
+                + trained10.unknownThreshold() + "\n" + trained10.report().summary() + "trained k=50 "
+                + trained50.report().summary() + "pca k=50 " + pca50.summary() + "pca k=10 " + pca10.summary());
 
-        assertThat(genes).hasSize(1129);
-        assertThat(trained.report().known()).isEqualTo(1307);
-        // the trained model beats PCA + kNN on the known types, whichever k the baseline votes with
-        assertThat(trained.report().accuracy()).isGreaterThan(pca50.accuracy());
-        assertThat(trained.report().accuracy()).isGreaterThan(pca10.accuracy());
+        assertThat(genes).hasSize(1112);
+        assertThat(trained10.report().known()).isEqualTo(1307);
+        double pcaAccuracy = Math.max(pca50.accuracy(), pca10.accuracy());
+        double pcaF1 = Math.max(pca50.macroF1(), pca10.macroF1());
+        // clearly above PCA + kNN, whichever k either votes with: the worst of three seeds was 1.6 points
+        // above on accuracy and 8 points on macro-F1 (README)
+        for (Evaluation trained : List.of(trained10, trained50)) {
+            assertThat(trained.report().accuracy()).isGreaterThan(pcaAccuracy + 0.01);
+            assertThat(trained.report().macroF1()).isGreaterThan(pcaF1 + 0.05);
+        }
+        // CD8 T cells, which PCA + kNN never recalls here, are found in part
+        assertThat(trained10.report().recall().get("CD8 T cell")).isGreaterThan(0.15);
         // and the type absent from the reference is called unknown several times more often than the
         // known types (5% of which are unknown by the threshold's calibration)
-        assertThat(trained.report().unknownRateNovel())
-                .isGreaterThan(3 * trained.report().unknownRateKnown());
+        assertThat(trained10.report().unknownRateNovel())
+                .isGreaterThan(3 * trained10.report().unknownRateKnown());
+    }
+
+    private static LabelledStudy study(Path data, String set) {
+        return new LabelledStudy(set, "local", data.resolve(set + "/" + set + ".h5ad"), "label_coarse", "cl_id");
     }
 }
