@@ -21,6 +21,8 @@ public final class PcaBaseline {
     public static final int DEFAULT_COMPONENTS = 50;
     private static final int OVERSAMPLE = 10;
     private static final int ITERATIONS = 40;
+    private static final int MIN_ITERATIONS = 7;
+    private static final double TOLERANCE = 1e-7;
 
     private final double[] mean;
     private final double[][] basis; // components x genes
@@ -48,21 +50,9 @@ public final class PcaBaseline {
         for (int j = 0; j < g; j++) {
             mean[j] /= n;
         }
-        double[][] cov = new double[g][g];
-        for (int r = 0; r < n; r++) {
-            for (int p = ip[r]; p < ip[r + 1]; p++) {
-                double a = vx[p];
-                double[] row = cov[ix[p]];
-                for (int q = ip[r]; q < ip[r + 1]; q++) {
-                    row[ix[q]] += a * vx[q];
-                }
-            }
-        }
-        for (int i = 0; i < g; i++) {
-            for (int j = 0; j < g; j++) {
-                cov[i][j] = (cov[i][j] - n * mean[i] * mean[j]) / Math.max(1, n - 1);
-            }
-        }
+        // the covariance is never formed (genes x genes would not fit an atlas-wide gene order): it is
+        // applied to the iterated vectors through the sparse matrix, C v = (X^T (X v) - n m (m . v)) / (n - 1)
+        Covariance cov = new Covariance(ip, ix, vx, mean, n);
         int p = Math.min(g, k + OVERSAMPLE);
         Random rng = new Random(seed);
         double[][] q = new double[p][g];
@@ -72,11 +62,22 @@ public final class PcaBaseline {
             }
         }
         orthonormalize(q);
+        // subspace iteration until the leading k values settle (at least as many iterations as
+        // scikit-learn's randomized PCA makes, at most ITERATIONS)
+        double[] previous = new double[p];
         for (int it = 0; it < ITERATIONS; it++) {
-            q = multiply(cov, q);
-            orthonormalize(q);
+            q = cov.times(q);
+            double[] norms = orthonormalize(q);
+            double change = 0;
+            for (int i = 0; i < k; i++) {
+                change = Math.max(change, Math.abs(norms[i] - previous[i]) / Math.max(norms[i], 1e-300));
+            }
+            previous = norms;
+            if (it + 1 >= MIN_ITERATIONS && change < TOLERANCE) {
+                break;
+            }
         }
-        double[][] cq = multiply(cov, q);
+        double[][] cq = cov.times(q);
         double[][] b = new double[p][p];
         for (int i = 0; i < p; i++) {
             for (int j = 0; j < p; j++) {
@@ -134,26 +135,37 @@ public final class PcaBaseline {
         return out;
     }
 
-    /** Euclidean k-nearest majority vote of every query among the reference points. */
+    /**
+     * Euclidean k-nearest majority vote of every query among the reference points (the k smallest
+     * distances, ties by reference order, as a stable sort would take them).
+     */
     public static List<String> knnVote(double[][] reference, List<String> labels, double[][] queries, int k) {
         List<String> out = new ArrayList<>(queries.length);
         int kk = Math.min(k, reference.length);
-        double[] d = new double[reference.length];
-        Integer[] idx = new Integer[reference.length];
+        double[] heapD = new double[kk];
+        int[] heapI = new int[kk];
         for (double[] q : queries) {
+            int size = 0;
             for (int r = 0; r < reference.length; r++) {
                 double s = 0;
+                double[] ref = reference[r];
                 for (int c = 0; c < q.length; c++) {
-                    double t = q[c] - reference[r][c];
+                    double t = q[c] - ref[c];
                     s += t * t;
                 }
-                d[r] = s;
-                idx[r] = r;
+                if (size < kk) {
+                    heapD[size] = s;
+                    heapI[size] = r;
+                    siftUp(heapD, heapI, size++);
+                } else if (s < heapD[0]) { // a later index never displaces an equal distance
+                    heapD[0] = s;
+                    heapI[0] = r;
+                    siftDown(heapD, heapI, kk);
+                }
             }
-            Arrays.sort(idx, (a, b) -> Double.compare(d[a], d[b]));
             TreeMap<String, Integer> votes = new TreeMap<>();
-            for (int i = 0; i < kk; i++) {
-                votes.merge(labels.get(idx[i]), 1, Integer::sum);
+            for (int i = 0; i < size; i++) {
+                votes.merge(labels.get(heapI[i]), 1, Integer::sum);
             }
             String best = null;
             int bestCount = -1;
@@ -168,18 +180,83 @@ public final class PcaBaseline {
         return out;
     }
 
-    private static double[][] multiply(double[][] m, double[][] q) {
-        int g = m.length;
-        double[][] out = new double[q.length][g];
-        for (int v = 0; v < q.length; v++) {
-            for (int i = 0; i < g; i++) {
-                out[v][i] = dot(m[i], q[v]);
-            }
-        }
-        return out;
+    // a max-heap on (distance, index): the root is the farthest of the kept neighbours
+    private static boolean above(double[] d, int[] idx, int a, int b) {
+        return d[a] > d[b] || (d[a] == d[b] && idx[a] > idx[b]);
     }
 
-    private static void orthonormalize(double[][] q) {
+    private static void siftUp(double[] d, int[] idx, int i) {
+        while (i > 0) {
+            int parent = (i - 1) / 2;
+            if (!above(d, idx, i, parent)) {
+                return;
+            }
+            swap(d, idx, i, parent);
+            i = parent;
+        }
+    }
+
+    private static void siftDown(double[] d, int[] idx, int size) {
+        int i = 0;
+        while (true) {
+            int l = 2 * i + 1;
+            int largest = i;
+            if (l < size && above(d, idx, l, largest)) {
+                largest = l;
+            }
+            if (l + 1 < size && above(d, idx, l + 1, largest)) {
+                largest = l + 1;
+            }
+            if (largest == i) {
+                return;
+            }
+            swap(d, idx, i, largest);
+            i = largest;
+        }
+    }
+
+    private static void swap(double[] d, int[] idx, int a, int b) {
+        double td = d[a];
+        d[a] = d[b];
+        d[b] = td;
+        int ti = idx[a];
+        idx[a] = idx[b];
+        idx[b] = ti;
+    }
+
+    /** The sample covariance of sparse rows, applied to vectors without forming it. */
+    private record Covariance(int[] ip, int[] ix, float[] vx, double[] mean, int n) {
+
+        double[][] times(double[][] vectors) {
+            int g = mean.length;
+            double[][] out = new double[vectors.length][g];
+            double scale = 1.0 / Math.max(1, n - 1);
+            for (int v = 0; v < vectors.length; v++) {
+                double[] in = vectors[v];
+                double[] o = out[v];
+                for (int r = 0; r < n; r++) {
+                    double s = 0;
+                    for (int p = ip[r]; p < ip[r + 1]; p++) {
+                        s += vx[p] * in[ix[p]];
+                    }
+                    if (s != 0) {
+                        for (int p = ip[r]; p < ip[r + 1]; p++) {
+                            o[ix[p]] += s * vx[p];
+                        }
+                    }
+                }
+                double mv = n * dot(mean, in);
+                for (int j = 0; j < g; j++) {
+                    o[j] = (o[j] - mean[j] * mv) * scale;
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Modified Gram-Schmidt (twice); returns each vector's norm before it was normalised. */
+    private static double[] orthonormalize(double[][] q) {
+        double[] norms = new double[q.length];
         for (int i = 0; i < q.length; i++) {
             for (int pass = 0; pass < 2; pass++) {
                 for (int j = 0; j < i; j++) {
@@ -190,6 +267,7 @@ public final class PcaBaseline {
                 }
             }
             double norm = Math.sqrt(dot(q[i], q[i]));
+            norms[i] = norm;
             if (norm < 1e-300) {
                 Arrays.fill(q[i], 0);
                 continue;
@@ -198,6 +276,7 @@ public final class PcaBaseline {
                 q[i][t] /= norm;
             }
         }
+        return norms;
     }
 
     private static double dot(double[] a, double[] b) {
