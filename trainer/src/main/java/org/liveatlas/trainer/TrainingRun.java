@@ -225,15 +225,28 @@ public final class TrainingRun {
         EvaluationSplit split = settings.split() == EvaluationSplit.AUTO
                 ? (studies.size() >= 2 ? EvaluationSplit.STUDIES : EvaluationSplit.CELLS)
                 : settings.split();
+        Optional<Manifest> currentManifest = registry.current();
+        List<String> studyIds = studies.stream().map(LabelledStudy::studyId).toList();
         List<String> heldOut = List.of();
         if (split == EvaluationSplit.STUDIES) {
-            heldOut = settings.heldOutStudies().isEmpty()
-                    ? List.of(studies.stream()
-                            .map(LabelledStudy::studyId)
-                            .sorted()
-                            .reduce((a, b) -> b)
-                            .orElseThrow())
-                    : settings.heldOutStudies();
+            // the evaluation set stays fixed across retrainings: the current model's held-out studies, as
+            // long as they are all still labelled deposits and leave something to train on
+            List<String> previous =
+                    currentManifest.map(TrainingRun::heldOutStudies).orElse(List.of());
+            boolean keepPrevious =
+                    !previous.isEmpty() && studyIds.containsAll(previous) && previous.size() < studies.size();
+            heldOut = !settings.heldOutStudies().isEmpty()
+                    ? settings.heldOutStudies()
+                    : keepPrevious
+                            ? previous
+                            : List.of(studyIds.stream()
+                                    .sorted()
+                                    .reduce((a, b) -> b)
+                                    .orElseThrow());
+            if (settings.heldOutStudies().isEmpty() && keepPrevious) {
+                log.accept("held out " + previous + " as for the current model "
+                        + currentManifest.get().version() + " (the fixed evaluation set)");
+            }
             if (heldOut.size() >= studies.size()) {
                 throw new IllegalArgumentException("held-out studies " + heldOut + " leave nothing to train on among "
                         + studies.stream().map(LabelledStudy::studyId).toList()
@@ -292,13 +305,42 @@ public final class TrainingRun {
         Evaluation candidate = evaluator.evaluate(result.model(), train, test, settings.unknownThreshold());
         ClassificationReport pca = evaluator.pcaBaseline(train, test, 50);
 
-        Optional<Manifest> currentManifest = registry.current();
-        Optional<Evaluation> current = currentManifest.map(m -> {
-            ModelFolder model = registry.load(m.version(), workDir.resolve("current-" + m.version()));
-            LabelledCells onItsGenes = loader.load(studies, model.geneOrder());
-            return evaluator.evaluate(model, trainSide.apply(onItsGenes), testSide.apply(onItsGenes));
-        });
-        PublishGate.Verdict verdict = settings.gate().judge(candidate.metrics(), current.map(Evaluation::metrics));
+        // the current model is compared only where it has not seen the cells: held-out studies it was
+        // trained on are left out of the comparison (both models then score on the rest)
+        List<String> seen = currentManifest.map(TrainingRun::trainedOn).orElse(List.of());
+        List<String> comparable = split == EvaluationSplit.STUDIES
+                ? heldOut.stream().filter(id -> !seen.contains(id)).toList()
+                : studyIds.stream().filter(id -> !seen.contains(id)).toList();
+        Optional<Evaluation> current = Optional.empty();
+        PublishGate.Verdict verdict;
+        if (currentManifest.isPresent() && comparable.isEmpty()) {
+            Manifest m = currentManifest.get();
+            verdict = new PublishGate.Verdict(
+                    false,
+                    "the current model " + m.version() + " was trained on "
+                            + (split == EvaluationSplit.STUDIES ? "every held-out study " + heldOut : "the cells")
+                            + ", so the two cannot be compared; hold out the studies it was evaluated on ("
+                            + String.join(",", heldOutStudies(m)) + ") with --held-out, or leave --held-out unset");
+        } else {
+            int evaluated = split == EvaluationSplit.STUDIES ? heldOut.size() : studyIds.size();
+            LabelledCells gateTest = comparable.size() == evaluated ? test : test.ofStudies(comparable);
+            Evaluation candidateAtGate = gateTest == test
+                    ? candidate
+                    : evaluator.evaluate(result.model(), train, gateTest, settings.unknownThreshold());
+            if (gateTest != test && currentManifest.isPresent()) {
+                log.accept("the current model " + currentManifest.get().version() + " was trained on "
+                        + seen.stream().filter(studyIds::contains).toList()
+                        + "; the gate compares both models on the held-out cells of " + comparable + " only");
+            }
+            current = currentManifest.map(m -> {
+                ModelFolder model = registry.load(m.version(), workDir.resolve("current-" + m.version()));
+                LabelledCells onItsGenes = loader.load(studies, model.geneOrder());
+                LabelledCells itsTest = testSide.apply(onItsGenes);
+                return evaluator.evaluate(
+                        model, trainSide.apply(onItsGenes), gateTest == test ? itsTest : itsTest.ofStudies(comparable));
+            });
+            verdict = settings.gate().judge(candidateAtGate.metrics(), current.map(Evaluation::metrics));
+        }
 
         Instant now = Instant.now();
         Map<String, Object> params = new LinkedHashMap<>(config.asManifestParameters());
@@ -365,5 +407,27 @@ public final class TrainingRun {
                     ModelEvents.event(manifest, result.model().architecture().latent(), genes.size(), Instant.now()));
         }
         return new Outcome(manifest, candidate, current, pca, verdict);
+    }
+
+    /** The studies a model's manifest says were held out from its training (leave-studies-out). */
+    static List<String> heldOutStudies(Manifest m) {
+        if (m.trainingParameters().get("evaluation") instanceof Map<?, ?> e
+                && e.get("held_out_studies") instanceof List<?> l) {
+            return l.stream().map(String::valueOf).toList();
+        }
+        return List.of();
+    }
+
+    /** The studies whose cells (all of them) a model's manifest says it was trained on. */
+    static List<String> trainedOn(Manifest m) {
+        List<String> out = new ArrayList<>();
+        if (m.trainingParameters().get("studies") instanceof List<?> l) {
+            for (Object o : l) {
+                if (o instanceof Map<?, ?> s && "train".equals(s.get("role"))) {
+                    out.add(String.valueOf(s.get("study")));
+                }
+            }
+        }
+        return out;
     }
 }

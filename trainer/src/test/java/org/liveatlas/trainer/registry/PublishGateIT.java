@@ -51,28 +51,7 @@ class PublishGateIT {
         String models = stack.createTopic("models", 1, true);
         SynthConfig cfg = SynthConfig.defaults(5, 3, 200, 300).withBatchSd(1.0);
         for (SyntheticStudy s : new SyntheticStudyGenerator(cfg).studies()) {
-            Path f = tmp.resolve(s.studyId() + ".h5ad");
-            H5adWriter.write(f, s);
-            put(stack, bucket, "deposits/" + s.studyId() + "/" + s.studyId() + ".h5ad", Files.readAllBytes(f));
-            StudyMetadata meta = new StudyMetadata(
-                    1,
-                    s.studyId(),
-                    "synthetic " + s.studyId(),
-                    null,
-                    "Homo sapiens",
-                    "blood",
-                    null,
-                    null,
-                    new ObsColumns(
-                            SyntheticStudy.DONOR, null, SyntheticStudy.CELL_TYPE, SyntheticStudy.CELL_TYPE_ONTOLOGY_ID),
-                    true,
-                    Visibility.PUBLIC,
-                    null);
-            put(
-                    stack,
-                    bucket,
-                    "deposits/" + s.studyId() + "/study.json",
-                    Json.write(meta).getBytes(StandardCharsets.UTF_8));
+            deposit(stack, bucket, tmp, s, s.studyId());
         }
         Map<String, String> props = new HashMap<>();
         props.put("atlas.kafka.bootstrap", stack.kafkaBootstrap());
@@ -121,6 +100,69 @@ class PublishGateIT {
         assertThat(events.get(0).location())
                 .isEqualTo("models/" + first.manifest().version() + "/");
         assertThat(events.get(0).unknownThreshold()).isEqualTo(first.manifest().unknownThreshold());
+
+        // a study deposited later whose id sorts last: the evaluation set stays the first model's
+        List<String> firstHeldOut = heldOut(first.manifest());
+        SyntheticStudy late = new SyntheticStudyGenerator(
+                        SynthConfig.defaults(5, 4, 200, 300).withBatchSd(1.0))
+                .studies()
+                .get(3);
+        deposit(stack, bucket, tmp, late, "synth-zz-late");
+        Thread.sleep(1100);
+        TrainingRun.Outcome again = TrainerMain.trainOnce(settings, settings.training(), List.of(), System.out);
+        assertThat(heldOut(again.manifest())).isEqualTo(firstHeldOut);
+        assertThat(again.current()).isPresent();
+
+        // holding out a study the current model was trained on: the two cannot be compared, so the
+        // candidate is rejected, with the studies to hold out instead
+        String seen = trainedOn(registry.current().orElseThrow()).get(0);
+        props.put("atlas.trainer.held-out", seen);
+        TrainerSettings other = TrainerSettings.from(props, Map.of()).withTopics(models, "unused-status");
+        Thread.sleep(1100);
+        TrainingRun.Outcome unfair = TrainerMain.trainOnce(other, other.training(), List.of(), System.out);
+        assertThat(heldOut(unfair.manifest())).containsExactly(seen);
+        assertThat(unfair.verdict().accepted()).isFalse();
+        assertThat(unfair.verdict().reason())
+                .contains("cannot be compared")
+                .contains("--held-out")
+                .contains(String.join(",", firstHeldOut));
+        assertThat(unfair.current()).isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> heldOut(Manifest m) {
+        return (List<String>) ((Map<String, Object>) m.trainingParameters().get("evaluation")).get("held_out_studies");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> trainedOn(Manifest m) {
+        return ((List<Map<String, String>>) m.trainingParameters().get("studies"))
+                .stream()
+                        .filter(s -> s.get("role").equals("train"))
+                        .map(s -> s.get("study"))
+                        .toList();
+    }
+
+    private static void deposit(TestStack stack, String bucket, Path tmp, SyntheticStudy s, String id)
+            throws Exception {
+        Path f = tmp.resolve(id + ".h5ad");
+        H5adWriter.write(f, s);
+        put(stack, bucket, "deposits/" + id + "/" + id + ".h5ad", Files.readAllBytes(f));
+        StudyMetadata meta = new StudyMetadata(
+                1,
+                id,
+                "synthetic " + id,
+                null,
+                "Homo sapiens",
+                "blood",
+                null,
+                null,
+                new ObsColumns(
+                        SyntheticStudy.DONOR, null, SyntheticStudy.CELL_TYPE, SyntheticStudy.CELL_TYPE_ONTOLOGY_ID),
+                true,
+                Visibility.PUBLIC,
+                null);
+        put(stack, bucket, "deposits/" + id + "/study.json", Json.write(meta).getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
