@@ -27,7 +27,7 @@ import org.liveatlas.trainer.train.TrainingListener;
  * {@code pbmc14k_sorted} cells): prints accuracy, macro-F1, per-type recall and unknown rates beside
  * the PCA + kNN baseline. Arguments {@code key=value}: data (shared/data), epochs, hidden, latent,
  * tw, neg, mask, k, savercat, mudan, cross, bs, bpe, lr, seed, threads, ontology, genes (shared|all),
- * ood (also annotate the cell-line study and print its unknown rate).
+ * ood (also annotate the cell-line study and print its unknown rate), evalThreads.
  */
 public final class PbmcExperiment {
 
@@ -119,7 +119,12 @@ public final class PbmcExperiment {
                 .withSeed(Long.parseLong(a.getOrDefault("seed", "1")))
                 .withThreads(threads);
         int k = Integer.parseInt(a.getOrDefault("k", "50"));
-        ModelEvaluator evaluator = new ModelEvaluator(onto, k, UnknownThreshold.DEFAULT_QUANTILE, 2000, threads);
+        ModelEvaluator evaluator = new ModelEvaluator(
+                onto,
+                k,
+                UnknownThreshold.DEFAULT_QUANTILE,
+                2000,
+                Integer.parseInt(a.getOrDefault("evalThreads", String.valueOf(threads))));
         int every = Integer.parseInt(a.getOrDefault("every", "0"));
         t0 = System.nanoTime();
         MetricTrainer.Result result = new MetricTrainer(config, onto)
