@@ -260,7 +260,7 @@ public final class BruteForceSearch implements NeighbourSearch {
         Candidates[] out = new Candidates[m];
         for (int j = 0; j < m; j++) {
             if (k > 0) {
-                out[j] = tops[j].sorted();
+                out[j] = Candidates.of(tops[j]);
             } else {
                 within[j].sort();
                 out[j] = within[j];
@@ -318,6 +318,15 @@ public final class BruteForceSearch implements NeighbourSearch {
             dists = d2;
         }
 
+        static Candidates of(TopK top) {
+            Candidates c = new Candidates(top.size());
+            for (int i = 0; i < top.size(); i++) {
+                c.add(top.row(i), top.distance(i));
+            }
+            c.sort();
+            return c;
+        }
+
         static Candidates merge(List<Candidates> parts, int k) {
             Candidates all = new Candidates(parts.stream().mapToInt(p -> p.size).sum());
             for (Candidates p : parts) {
@@ -330,92 +339,6 @@ public final class BruteForceSearch implements NeighbourSearch {
                 all.size = k;
             }
             return all;
-        }
-    }
-
-    /**
-     * Bounded max-heap of the k smallest distances. Rows arrive in increasing order, so a later row
-     * at an equal distance never displaces an earlier one: ties keep row order.
-     */
-    private static final class TopK {
-        private final int k;
-        private final int[] rows;
-        private final double[] dists;
-        private int size;
-
-        TopK(int k) {
-            this.k = k;
-            this.rows = new int[k];
-            this.dists = new double[k];
-        }
-
-        boolean wouldAccept(double d) {
-            return size < k || d < dists[0];
-        }
-
-        void add(int r, double d) {
-            if (size < k) {
-                rows[size] = r;
-                dists[size] = d;
-                siftUp(size++);
-            } else {
-                rows[0] = r;
-                dists[0] = d;
-                siftDown(0);
-            }
-        }
-
-        private boolean greater(int a, int b) {
-            int c = Double.compare(dists[a], dists[b]);
-            return c != 0 ? c > 0 : rows[a] > rows[b];
-        }
-
-        private void swap(int a, int b) {
-            int tr = rows[a];
-            rows[a] = rows[b];
-            rows[b] = tr;
-            double td = dists[a];
-            dists[a] = dists[b];
-            dists[b] = td;
-        }
-
-        private void siftUp(int i) {
-            while (i > 0) {
-                int p = (i - 1) / 2;
-                if (!greater(i, p)) {
-                    return;
-                }
-                swap(i, p);
-                i = p;
-            }
-        }
-
-        private void siftDown(int i) {
-            while (true) {
-                int l = 2 * i + 1;
-                int r = l + 1;
-                int m = i;
-                if (l < size && greater(l, m)) {
-                    m = l;
-                }
-                if (r < size && greater(r, m)) {
-                    m = r;
-                }
-                if (m == i) {
-                    return;
-                }
-                swap(i, m);
-                i = m;
-            }
-        }
-
-        Candidates sorted() {
-            Candidates c = new Candidates(size);
-            for (int i = 0; i < size; i++) {
-                c.add(rows[i], dists[i]);
-            }
-            c.sort();
-            return c;
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
+import org.liveatlas.core.search.TopK;
 import org.liveatlas.trainer.data.LabelledCells;
 
 /**
@@ -141,11 +142,9 @@ public final class PcaBaseline {
      */
     public static List<String> knnVote(double[][] reference, List<String> labels, double[][] queries, int k) {
         List<String> out = new ArrayList<>(queries.length);
-        int kk = Math.min(k, reference.length);
-        double[] heapD = new double[kk];
-        int[] heapI = new int[kk];
+        TopK top = new TopK(Math.min(k, reference.length));
         for (double[] q : queries) {
-            int size = 0;
+            top.clear();
             for (int r = 0; r < reference.length; r++) {
                 double s = 0;
                 double[] ref = reference[r];
@@ -153,19 +152,11 @@ public final class PcaBaseline {
                     double t = q[c] - ref[c];
                     s += t * t;
                 }
-                if (size < kk) {
-                    heapD[size] = s;
-                    heapI[size] = r;
-                    siftUp(heapD, heapI, size++);
-                } else if (s < heapD[0]) { // a later index never displaces an equal distance
-                    heapD[0] = s;
-                    heapI[0] = r;
-                    siftDown(heapD, heapI, kk);
-                }
+                top.add(r, s);
             }
             TreeMap<String, Integer> votes = new TreeMap<>();
-            for (int i = 0; i < size; i++) {
-                votes.merge(labels.get(heapI[i]), 1, Integer::sum);
+            for (int i = 0; i < top.size(); i++) {
+                votes.merge(labels.get(top.row(i)), 1, Integer::sum);
             }
             String best = null;
             int bestCount = -1;
@@ -178,50 +169,6 @@ public final class PcaBaseline {
             out.add(best);
         }
         return out;
-    }
-
-    // a max-heap on (distance, index): the root is the farthest of the kept neighbours
-    private static boolean above(double[] d, int[] idx, int a, int b) {
-        return d[a] > d[b] || (d[a] == d[b] && idx[a] > idx[b]);
-    }
-
-    private static void siftUp(double[] d, int[] idx, int i) {
-        while (i > 0) {
-            int parent = (i - 1) / 2;
-            if (!above(d, idx, i, parent)) {
-                return;
-            }
-            swap(d, idx, i, parent);
-            i = parent;
-        }
-    }
-
-    private static void siftDown(double[] d, int[] idx, int size) {
-        int i = 0;
-        while (true) {
-            int l = 2 * i + 1;
-            int largest = i;
-            if (l < size && above(d, idx, l, largest)) {
-                largest = l;
-            }
-            if (l + 1 < size && above(d, idx, l + 1, largest)) {
-                largest = l + 1;
-            }
-            if (largest == i) {
-                return;
-            }
-            swap(d, idx, i, largest);
-            i = largest;
-        }
-    }
-
-    private static void swap(double[] d, int[] idx, int a, int b) {
-        double td = d[a];
-        d[a] = d[b];
-        d[b] = td;
-        int ti = idx[a];
-        idx[a] = idx[b];
-        idx[b] = ti;
     }
 
     /** The sample covariance of sparse rows, applied to vectors without forming it. */

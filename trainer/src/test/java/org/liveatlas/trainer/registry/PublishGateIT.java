@@ -51,7 +51,7 @@ class PublishGateIT {
         String models = stack.createTopic("models", 1, true);
         SynthConfig cfg = SynthConfig.defaults(5, 3, 200, 300).withBatchSd(1.0);
         for (SyntheticStudy s : new SyntheticStudyGenerator(cfg).studies()) {
-            deposit(stack, bucket, tmp, s, s.studyId());
+            deposit(stack, bucket, tmp, s, s.studyId(), true);
         }
         Map<String, String> props = new HashMap<>();
         props.put("atlas.kafka.bootstrap", stack.kafkaBootstrap());
@@ -107,7 +107,7 @@ class PublishGateIT {
                         SynthConfig.defaults(5, 4, 200, 300).withBatchSd(1.0))
                 .studies()
                 .get(3);
-        deposit(stack, bucket, tmp, late, "synth-zz-late");
+        deposit(stack, bucket, tmp, late, "synth-zz-late", true);
         Thread.sleep(1100);
         TrainingRun.Outcome again = TrainerMain.trainOnce(settings, settings.training(), List.of(), System.out);
         assertThat(heldOut(again.manifest())).isEqualTo(firstHeldOut);
@@ -143,7 +143,7 @@ class PublishGateIT {
                         .toList();
     }
 
-    private static void deposit(TestStack stack, String bucket, Path tmp, SyntheticStudy s, String id)
+    private static void deposit(TestStack stack, String bucket, Path tmp, SyntheticStudy s, String id, boolean labelled)
             throws Exception {
         Path f = tmp.resolve(id + ".h5ad");
         H5adWriter.write(f, s);
@@ -158,8 +158,11 @@ class PublishGateIT {
                 null,
                 null,
                 new ObsColumns(
-                        SyntheticStudy.DONOR, null, SyntheticStudy.CELL_TYPE, SyntheticStudy.CELL_TYPE_ONTOLOGY_ID),
-                true,
+                        SyntheticStudy.DONOR,
+                        null,
+                        labelled ? SyntheticStudy.CELL_TYPE : null,
+                        labelled ? SyntheticStudy.CELL_TYPE_ONTOLOGY_ID : null),
+                labelled,
                 Visibility.PUBLIC,
                 null);
         put(stack, bucket, "deposits/" + id + "/study.json", Json.write(meta).getBytes(StandardCharsets.UTF_8));
@@ -173,32 +176,8 @@ class PublishGateIT {
         List<SyntheticStudy> synth = new SyntheticStudyGenerator(cfg).studies();
         for (int i = 0; i < synth.size(); i++) {
             SyntheticStudy s = synth.get(i);
-            boolean labelled = i == 0; // the second study is deposited without a label column
-            Path f = tmp.resolve(s.studyId() + ".h5ad");
-            H5adWriter.write(f, s);
-            put(stack, bucket, "deposits/" + s.studyId() + "/" + s.studyId() + ".h5ad", Files.readAllBytes(f));
-            StudyMetadata meta = new StudyMetadata(
-                    1,
-                    s.studyId(),
-                    "synthetic " + s.studyId(),
-                    null,
-                    "Homo sapiens",
-                    "blood",
-                    null,
-                    null,
-                    new ObsColumns(
-                            SyntheticStudy.DONOR,
-                            null,
-                            labelled ? SyntheticStudy.CELL_TYPE : null,
-                            labelled ? SyntheticStudy.CELL_TYPE_ONTOLOGY_ID : null),
-                    labelled,
-                    Visibility.PUBLIC,
-                    null);
-            put(
-                    stack,
-                    bucket,
-                    "deposits/" + s.studyId() + "/study.json",
-                    Json.write(meta).getBytes(StandardCharsets.UTF_8));
+            // the second study is deposited without a label column
+            deposit(stack, bucket, tmp, s, s.studyId(), i == 0);
         }
         Map<String, String> env = new HashMap<>();
         env.put("ATLAS_KAFKA_BOOTSTRAP", stack.kafkaBootstrap());
