@@ -56,7 +56,7 @@ public record TrainerSettings(
         k.put("atlas.trainer.interval", new String[] {"24h", "retrain at least this often (s, m, h, d)"});
         k.put("atlas.trainer.min-new-cells", new String[] {"50000", "retrain after this many new labelled cells"});
         k.put("atlas.trainer.held-out", new String[] {
-            "", "comma-separated evaluation studies; empty: the current model's, else the last by id"
+            "", "comma-separated evaluation studies; empty: the current model's, else the last by id it has not seen"
         });
         k.put("atlas.trainer.gate-tolerance", new String[] {"0.01", "allowed drop in accuracy and macro-F1"});
         k.put("atlas.trainer.qc", new String[] {"scimilarity", "training cell filter: scimilarity or permissive"});

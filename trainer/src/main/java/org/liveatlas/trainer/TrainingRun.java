@@ -42,7 +42,8 @@ public final class TrainingRun {
      * @param qc training cell filter
      * @param minStudiesPerGene a gene enters the gene order when listed by at least this many studies
      * @param minSharedGenes the core's alignment rejection threshold
-     * @param heldOutStudies the fixed evaluation studies; empty: the last study by id
+     * @param heldOutStudies the fixed evaluation studies; empty: the current model's, else the last by id
+     *     it has not seen, else the last by id
      * @param gate the publish rule
      * @param evaluatorThreads threads for search and embedding during evaluation
      * @param geneSources which studies count towards {@code minStudiesPerGene}
@@ -235,14 +236,18 @@ public final class TrainingRun {
                     currentManifest.map(TrainingRun::heldOutStudies).orElse(List.of());
             boolean keepPrevious =
                     !previous.isEmpty() && studyIds.containsAll(previous) && previous.size() < studies.size();
+            // otherwise the last study by id among those the current model has not seen (so that it can
+            // be compared), else the last by id
+            List<String> seenBefore =
+                    currentManifest.map(m -> trainedOn(m, true)).orElse(List.of());
+            List<String> unseen =
+                    studyIds.stream().filter(id -> !seenBefore.contains(id)).toList();
             heldOut = !settings.heldOutStudies().isEmpty()
                     ? settings.heldOutStudies()
                     : keepPrevious
                             ? previous
-                            : List.of(studyIds.stream()
-                                    .sorted()
-                                    .reduce((a, b) -> b)
-                                    .orElseThrow());
+                            : List.of((unseen.isEmpty() ? studyIds : unseen)
+                                    .stream().sorted().reduce((a, b) -> b).orElseThrow());
             if (settings.heldOutStudies().isEmpty() && keepPrevious) {
                 log.accept("held out " + previous + " as for the current model "
                         + currentManifest.get().version() + " (the fixed evaluation set)");
@@ -307,7 +312,11 @@ public final class TrainingRun {
 
         // the current model is compared only where it has not seen the cells: held-out studies it was
         // trained on are left out of the comparison (both models then score on the rest)
-        List<String> seen = currentManifest.map(TrainingRun::trainedOn).orElse(List.of());
+        // (a model trained on a study's cells but a held-out fifth has seen most of that study: under a
+        // leave-studies-out split it counts as seen; under the cells split the same held-out cells are drawn)
+        List<String> seen = currentManifest
+                .map(m -> trainedOn(m, split == EvaluationSplit.STUDIES))
+                .orElse(List.of());
         List<String> comparable = split == EvaluationSplit.STUDIES
                 ? heldOut.stream().filter(id -> !seen.contains(id)).toList()
                 : studyIds.stream().filter(id -> !seen.contains(id)).toList();
@@ -418,12 +427,18 @@ public final class TrainingRun {
         return List.of();
     }
 
-    /** The studies whose cells (all of them) a model's manifest says it was trained on. */
-    static List<String> trainedOn(Manifest m) {
+    /**
+     * The studies a model's manifest says it was trained on: all of their cells ({@code train}), and
+     * with {@code withinStudy} also those it trained on but a held-out share of ({@code
+     * train_and_held_out_cells}).
+     */
+    static List<String> trainedOn(Manifest m, boolean withinStudy) {
         List<String> out = new ArrayList<>();
         if (m.trainingParameters().get("studies") instanceof List<?> l) {
             for (Object o : l) {
-                if (o instanceof Map<?, ?> s && "train".equals(s.get("role"))) {
+                if (o instanceof Map<?, ?> s
+                        && ("train".equals(s.get("role"))
+                                || (withinStudy && "train_and_held_out_cells".equals(s.get("role"))))) {
                     out.add(String.valueOf(s.get("study")));
                 }
             }

@@ -240,6 +240,40 @@ class PublishGateIT {
         assertThat(Files.isDirectory(tmp.resolve("data/trainer"))).isTrue();
         org.liveatlas.core.model.ModelFolder exported = org.liveatlas.core.model.ModelFolder.importScimilarity(export);
         assertThat(exported.architecture().latent()).isEqualTo(16);
+
+        // a second labelled study arrives, with an id that sorts first: the next run holds it out, not
+        // the study the current model was trained on, so that the gate can compare the two
+        deposit(stack, bucket, tmp, synth.get(1), "aa-labelled-later", true);
+        Thread.sleep(1100);
+        log.reset();
+        code = TrainerMain.run(
+                new String[] {
+                    "train",
+                    "--hidden",
+                    "64,32",
+                    "--latent",
+                    "16",
+                    "--epochs",
+                    "6",
+                    "--batch-size",
+                    "200",
+                    "--batches-per-epoch",
+                    "3",
+                    "--triplet-weight",
+                    "0.5",
+                    "--cross-study-positives",
+                    "false"
+                },
+                Map.of(),
+                env,
+                new java.io.PrintStream(log, true),
+                System.err);
+        printed = log.toString(StandardCharsets.UTF_8);
+        System.out.println(printed);
+        assertThat(code).as(printed).isIn(0, 3);
+        assertThat(printed)
+                .contains("evaluation split: studies (leave-studies-out), held out [aa-labelled-later]")
+                .doesNotContain("cannot be compared");
     }
 
     private static void put(TestStack stack, String bucket, String key, byte[] bytes) throws Exception {
