@@ -38,19 +38,7 @@ class PcaBaselineTest {
                 dense[i * g + j] = (float) (signal + 0.1 * r.nextGaussian() + 1);
             }
         }
-        int[] indptr = IntStream.rangeClosed(0, n).map(i -> i * g).toArray();
-        int[] indices = IntStream.range(0, n * g).map(i -> i % g).toArray();
-        LabelledCells cells = new LabelledCells(
-                IntStream.range(0, g).mapToObj(j -> "G" + j).toList(),
-                indptr,
-                indices,
-                dense,
-                codes,
-                new int[n],
-                IntStream.range(0, n).mapToObj(i -> "c" + i).toList(),
-                List.of("t0", "t1", "t2"),
-                List.of("t0", "t1", "t2"),
-                List.of("s"));
+        LabelledCells cells = denseCells(dense, n, g, codes, List.of("t0", "t1", "t2"));
         PcaBaseline pca = PcaBaseline.fit(cells, 2, 0);
         double[][] p = pca.project(cells);
         // two components carry the whole signal: distances between group means survive
@@ -98,7 +86,7 @@ class PcaBaselineTest {
                 dense[i * g + j] = (float) (3 * a * Math.cos(j) + 1.5 * b * Math.sin(j) + 0.2 * r.nextGaussian() + 2);
             }
         }
-        LabelledCells cells = denseCells(dense, n, g);
+        LabelledCells cells = denseCells(dense, n, g, new int[n], List.of("t0"));
         // exact covariance and its eigenvectors
         double[] mean = new double[g];
         for (int i = 0; i < n; i++) {
@@ -129,7 +117,8 @@ class PcaBaselineTest {
         }
     }
 
-    private static LabelledCells denseCells(float[] dense, int n, int g) {
+    /** Dense cells x genes values as a one-study {@link LabelledCells}. */
+    private static LabelledCells denseCells(float[] dense, int n, int g, int[] codes, List<String> labelNames) {
         int[] indptr = IntStream.rangeClosed(0, n).map(i -> i * g).toArray();
         int[] indices = IntStream.range(0, n * g).map(i -> i % g).toArray();
         return new LabelledCells(
@@ -137,11 +126,11 @@ class PcaBaselineTest {
                 indptr,
                 indices,
                 dense,
-                new int[n],
+                codes,
                 new int[n],
                 IntStream.range(0, n).mapToObj(i -> "c" + i).toList(),
-                List.of("t0"),
-                List.of("t0"),
+                labelNames,
+                labelNames,
                 List.of("s"));
     }
 

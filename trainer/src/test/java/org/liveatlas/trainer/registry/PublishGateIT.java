@@ -191,38 +191,37 @@ class PublishGateIT {
         env.put("ATLAS_TRAINER_THREADS", "1");
         Path export = tmp.resolve("scimilarity-model");
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        // the demo's path: a small network, the gene order over all deposits, gene masking, validation
+        List<String> small = List.of(
+                "train",
+                "--hidden",
+                "64,32",
+                "--latent",
+                "16",
+                "--epochs",
+                "6",
+                "--batch-size",
+                "200",
+                "--batches-per-epoch",
+                "3",
+                "--triplet-weight",
+                "0.5",
+                "--cross-study-positives",
+                "false");
+        List<String> first = new ArrayList<>(small);
+        first.addAll(List.of(
+                "--gene-sources",
+                "all",
+                "--min-studies-per-gene",
+                "2",
+                "--gene-mask",
+                "0.2",
+                "--validate-every",
+                "2",
+                "--export",
+                export.toString()));
         int code = TrainerMain.run(
-                new String[] {
-                    "train",
-                    "--hidden",
-                    "64,32",
-                    "--latent",
-                    "16",
-                    "--epochs",
-                    "6",
-                    "--batch-size",
-                    "200",
-                    "--batches-per-epoch",
-                    "3",
-                    "--triplet-weight",
-                    "0.5",
-                    "--cross-study-positives",
-                    "false",
-                    "--gene-sources",
-                    "all",
-                    "--min-studies-per-gene",
-                    "2",
-                    "--gene-mask",
-                    "0.2",
-                    "--validate-every",
-                    "2",
-                    "--export",
-                    export.toString()
-                },
-                Map.of(),
-                env,
-                new java.io.PrintStream(log, true),
-                System.err);
+                first.toArray(String[]::new), Map.of(), env, new java.io.PrintStream(log, true), System.err);
         String printed = log.toString(StandardCharsets.UTF_8);
         System.out.println(printed);
         assertThat(code).as(printed).isZero();
@@ -247,27 +246,7 @@ class PublishGateIT {
         Thread.sleep(1100);
         log.reset();
         code = TrainerMain.run(
-                new String[] {
-                    "train",
-                    "--hidden",
-                    "64,32",
-                    "--latent",
-                    "16",
-                    "--epochs",
-                    "6",
-                    "--batch-size",
-                    "200",
-                    "--batches-per-epoch",
-                    "3",
-                    "--triplet-weight",
-                    "0.5",
-                    "--cross-study-positives",
-                    "false"
-                },
-                Map.of(),
-                env,
-                new java.io.PrintStream(log, true),
-                System.err);
+                small.toArray(String[]::new), Map.of(), env, new java.io.PrintStream(log, true), System.err);
         printed = log.toString(StandardCharsets.UTF_8);
         System.out.println(printed);
         assertThat(code).as(printed).isIn(0, 3);
