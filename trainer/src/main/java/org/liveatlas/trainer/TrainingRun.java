@@ -228,6 +228,12 @@ public final class TrainingRun {
                 : settings.split();
         Optional<Manifest> currentManifest = registry.current();
         List<String> studyIds = studies.stream().map(LabelledStudy::studyId).toList();
+        // the studies the current model has seen (a model trained on a study's cells but a held-out fifth
+        // has seen most of that study: under a leave-studies-out split it counts as seen; under the cells
+        // split the same held-out cells are drawn again)
+        List<String> seen = currentManifest
+                .map(m -> trainedOn(m, split == EvaluationSplit.STUDIES))
+                .orElse(List.of());
         List<String> heldOut = List.of();
         if (split == EvaluationSplit.STUDIES) {
             // the evaluation set stays fixed across retrainings: the current model's held-out studies, as
@@ -238,10 +244,8 @@ public final class TrainingRun {
                     !previous.isEmpty() && studyIds.containsAll(previous) && previous.size() < studies.size();
             // otherwise the last study by id among those the current model has not seen (so that it can
             // be compared), else the last by id
-            List<String> seenBefore =
-                    currentManifest.map(m -> trainedOn(m, true)).orElse(List.of());
             List<String> unseen =
-                    studyIds.stream().filter(id -> !seenBefore.contains(id)).toList();
+                    studyIds.stream().filter(id -> !seen.contains(id)).toList();
             heldOut = !settings.heldOutStudies().isEmpty()
                     ? settings.heldOutStudies()
                     : keepPrevious
@@ -254,7 +258,7 @@ public final class TrainingRun {
             }
             if (heldOut.size() >= studies.size()) {
                 throw new IllegalArgumentException("held-out studies " + heldOut + " leave nothing to train on among "
-                        + studies.stream().map(LabelledStudy::studyId).toList()
+                        + studyIds
                         + "; deposit another labelled study or use the cells-within-study evaluation split");
             }
         }
@@ -312,11 +316,6 @@ public final class TrainingRun {
 
         // the current model is compared only where it has not seen the cells: held-out studies it was
         // trained on are left out of the comparison (both models then score on the rest)
-        // (a model trained on a study's cells but a held-out fifth has seen most of that study: under a
-        // leave-studies-out split it counts as seen; under the cells split the same held-out cells are drawn)
-        List<String> seen = currentManifest
-                .map(m -> trainedOn(m, split == EvaluationSplit.STUDIES))
-                .orElse(List.of());
         List<String> comparable = split == EvaluationSplit.STUDIES
                 ? heldOut.stream().filter(id -> !seen.contains(id)).toList()
                 : studyIds.stream().filter(id -> !seen.contains(id)).toList();
@@ -328,8 +327,12 @@ public final class TrainingRun {
                     false,
                     "the current model " + m.version() + " was trained on "
                             + (split == EvaluationSplit.STUDIES ? "every held-out study " + heldOut : "the cells")
-                            + ", so the two cannot be compared; hold out the studies it was evaluated on ("
-                            + String.join(",", heldOutStudies(m)) + ") with --held-out, or leave --held-out unset");
+                            + ", so the two cannot be compared; "
+                            + (heldOutStudies(m).isEmpty()
+                                    ? "hold out a labelled study it was not trained on (it was trained on " + seen + ")"
+                                    : "hold out the studies it was evaluated on (" + String.join(",", heldOutStudies(m))
+                                            + ")")
+                            + " with --held-out, or leave --held-out unset");
         } else {
             int evaluated = split == EvaluationSplit.STUDIES ? heldOut.size() : studyIds.size();
             LabelledCells gateTest = comparable.size() == evaluated ? test : test.ofStudies(comparable);
