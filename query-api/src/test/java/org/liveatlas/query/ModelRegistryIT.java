@@ -10,6 +10,7 @@ import io.minio.MinioClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,12 +25,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.liveatlas.core.model.Manifest;
 import org.liveatlas.core.model.ModelStatus;
 import org.liveatlas.query.testing.AtlasTestResource;
 import org.liveatlas.query.testing.ModelPublishing;
+import org.liveatlas.query.testing.StackEndpoints;
 import org.liveatlas.query.testing.SyntheticAtlas;
 import org.liveatlas.schemas.index.IndexMappings;
 
@@ -41,23 +42,8 @@ class ModelRegistryIT {
     static final String V2 = "synth-v2";
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @ConfigProperty(name = "atlas.query.opensearch.url")
-    String openSearch;
-
-    @ConfigProperty(name = "atlas.query.s3.endpoint")
-    String s3Endpoint;
-
-    @ConfigProperty(name = "atlas.query.s3.access-key")
-    String s3Access;
-
-    @ConfigProperty(name = "atlas.query.s3.secret-key")
-    String s3Secret;
-
-    @ConfigProperty(name = "atlas.query.s3.bucket")
-    String bucket;
-
-    @ConfigProperty(name = "atlas.query.kafka.bootstrap")
-    String kafka;
+    @Inject
+    StackEndpoints stack;
 
     @Test
     void theRegistryInTheObjectStoreIsListedWithRejectedVersionsAndTheServingOneMarked() {
@@ -95,13 +81,16 @@ class ModelRegistryIT {
             // the trainer's way: folder in the bucket (same weights under a new version), then the event
             Manifest v2 = ATLAS.saveModel(dir, V2, ModelStatus.PUBLISHED, Instant.now());
             try (MinioClient s3 = MinioClient.builder()
-                    .endpoint(s3Endpoint)
-                    .credentials(s3Access, s3Secret)
+                    .endpoint(stack.s3Endpoint())
+                    .credentials(stack.s3AccessKey(), stack.s3SecretKey())
                     .build()) {
-                ModelPublishing.upload(s3, bucket, dir.resolve(V2), V2);
+                ModelPublishing.upload(s3, stack.bucket(), dir.resolve(V2), V2);
             }
             ModelPublishing.announce(
-                    kafka, v2, SyntheticAtlas.LATENT, ATLAS.genes().size());
+                    stack.kafkaBootstrap(),
+                    v2,
+                    SyntheticAtlas.LATENT,
+                    ATLAS.genes().size());
             awaitListed(V2);
             // published but its index is not built yet: the alias's model keeps serving
             assertThat(as(OUTSIDER_KEY).get("/v1/models/current").jsonPath().getString("manifest.version"))
@@ -192,7 +181,7 @@ class ModelRegistryIT {
     private String send(String method, String path, String body) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create(openSearch + path))
+                        HttpRequest.newBuilder(URI.create(stack.openSearch() + path))
                                 .method(method, HttpRequest.BodyPublishers.ofString(body))
                                 .header(
                                         "Content-Type",

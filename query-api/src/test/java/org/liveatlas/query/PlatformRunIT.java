@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,11 +18,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.liveatlas.query.testing.AtlasTestResource;
 import org.liveatlas.query.testing.ModelPublishing;
+import org.liveatlas.query.testing.StackEndpoints;
 import org.liveatlas.query.testing.SyntheticAtlas;
 
 /**
@@ -34,23 +35,8 @@ import org.liveatlas.query.testing.SyntheticAtlas;
 class PlatformRunIT {
     static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
-    @ConfigProperty(name = "atlas.query.opensearch.url")
-    String openSearch;
-
-    @ConfigProperty(name = "atlas.query.s3.endpoint")
-    String s3Endpoint;
-
-    @ConfigProperty(name = "atlas.query.s3.access-key")
-    String s3Access;
-
-    @ConfigProperty(name = "atlas.query.s3.secret-key")
-    String s3Secret;
-
-    @ConfigProperty(name = "atlas.query.s3.bucket")
-    String bucket;
-
-    @ConfigProperty(name = "atlas.query.kafka.bootstrap")
-    String kafka;
+    @Inject
+    StackEndpoints stack;
 
     @Test
     void thePackagedApiRunsFromThePlatformVariablesAndGeneratesAnOwnerOnlyLocalKey() throws Exception {
@@ -68,12 +54,12 @@ class PlatformRunIT {
                 .redirectErrorStream(true)
                 .redirectOutput(Path.of("target", "platform-run.log").toFile());
         Map<String, String> env = pb.environment();
-        env.put("ATLAS_OPENSEARCH_URL", openSearch);
-        env.put("ATLAS_S3_ENDPOINT", s3Endpoint);
-        env.put("ATLAS_S3_ACCESS_KEY", s3Access);
-        env.put("ATLAS_S3_SECRET_KEY", s3Secret);
-        env.put("ATLAS_S3_BUCKET", bucket);
-        env.put("ATLAS_KAFKA_BOOTSTRAP", kafka);
+        env.put("ATLAS_OPENSEARCH_URL", stack.openSearch());
+        env.put("ATLAS_S3_ENDPOINT", stack.s3Endpoint());
+        env.put("ATLAS_S3_ACCESS_KEY", stack.s3AccessKey());
+        env.put("ATLAS_S3_SECRET_KEY", stack.s3SecretKey());
+        env.put("ATLAS_S3_BUCKET", stack.bucket());
+        env.put("ATLAS_KAFKA_BOOTSTRAP", stack.kafkaBootstrap());
         env.put("ATLAS_FLINK_REST_URL", "http://127.0.0.1:1");
         env.put("ATLAS_DATA_DIR", data.toString());
         env.put("ATLAS_API_PORT", Integer.toString(port));
