@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.liveatlas.trainer.loss.MetricLoss;
 import org.liveatlas.trainer.loss.TripletDistance;
 import org.liveatlas.trainer.mining.NegativeSelection;
@@ -94,206 +95,117 @@ public record TrainingConfig(
     }
 
     public TrainingConfig withArchitecture(List<Integer> newHidden, int newLatent) {
-        return new TrainingConfig(
-                newHidden,
-                newLatent,
-                epochs,
-                batchSize,
-                batchesPerEpoch,
-                learningRate,
-                weightDecay,
-                l1,
-                tripletWeight,
-                margin,
-                negativeSelection,
-                tripletDistance,
-                crossStudyPositives,
-                seed,
-                threads,
-                geneMask);
+        return with(c -> {
+            c.hidden = newHidden;
+            c.latent = newLatent;
+        });
     }
 
     public TrainingConfig withEpochs(int n) {
-        return new TrainingConfig(
-                hidden,
-                latent,
-                n,
-                batchSize,
-                batchesPerEpoch,
-                learningRate,
-                weightDecay,
-                l1,
-                tripletWeight,
-                margin,
-                negativeSelection,
-                tripletDistance,
-                crossStudyPositives,
-                seed,
-                threads,
-                geneMask);
+        return with(c -> c.epochs = n);
     }
 
     public TrainingConfig withBatches(int size, int perEpoch) {
-        return new TrainingConfig(
-                hidden,
-                latent,
-                epochs,
-                size,
-                perEpoch,
-                learningRate,
-                weightDecay,
-                l1,
-                tripletWeight,
-                margin,
-                negativeSelection,
-                tripletDistance,
-                crossStudyPositives,
-                seed,
-                threads,
-                geneMask);
+        return with(c -> {
+            c.batchSize = size;
+            c.batchesPerEpoch = perEpoch;
+        });
     }
 
     public TrainingConfig withLearningRate(double lr) {
-        return new TrainingConfig(
-                hidden,
-                latent,
-                epochs,
-                batchSize,
-                batchesPerEpoch,
-                lr,
-                weightDecay,
-                l1,
-                tripletWeight,
-                margin,
-                negativeSelection,
-                tripletDistance,
-                crossStudyPositives,
-                seed,
-                threads,
-                geneMask);
+        return with(c -> c.learningRate = lr);
     }
 
     public TrainingConfig withTripletWeight(double w) {
-        return new TrainingConfig(
-                hidden,
-                latent,
-                epochs,
-                batchSize,
-                batchesPerEpoch,
-                learningRate,
-                weightDecay,
-                l1,
-                w,
-                margin,
-                negativeSelection,
-                tripletDistance,
-                crossStudyPositives,
-                seed,
-                threads,
-                geneMask);
+        return with(c -> c.tripletWeight = w);
     }
 
     public TrainingConfig withNegativeSelection(NegativeSelection s) {
-        return new TrainingConfig(
-                hidden,
-                latent,
-                epochs,
-                batchSize,
-                batchesPerEpoch,
-                learningRate,
-                weightDecay,
-                l1,
-                tripletWeight,
-                margin,
-                s,
-                tripletDistance,
-                crossStudyPositives,
-                seed,
-                threads,
-                geneMask);
+        return with(c -> c.negativeSelection = s);
     }
 
     public TrainingConfig withCrossStudyPositives(boolean on) {
-        return new TrainingConfig(
-                hidden,
-                latent,
-                epochs,
-                batchSize,
-                batchesPerEpoch,
-                learningRate,
-                weightDecay,
-                l1,
-                tripletWeight,
-                margin,
-                negativeSelection,
-                tripletDistance,
-                on,
-                seed,
-                threads,
-                geneMask);
+        return with(c -> c.crossStudyPositives = on);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(
-                hidden,
-                latent,
-                epochs,
-                batchSize,
-                batchesPerEpoch,
-                learningRate,
-                weightDecay,
-                l1,
-                tripletWeight,
-                margin,
-                negativeSelection,
-                tripletDistance,
-                crossStudyPositives,
-                s,
-                threads,
-                geneMask);
+        return with(c -> c.seed = s);
     }
 
     public TrainingConfig withThreads(int n) {
-        return new TrainingConfig(
-                hidden,
-                latent,
-                epochs,
-                batchSize,
-                batchesPerEpoch,
-                learningRate,
-                weightDecay,
-                l1,
-                tripletWeight,
-                margin,
-                negativeSelection,
-                tripletDistance,
-                crossStudyPositives,
-                seed,
-                n,
-                geneMask);
+        return with(c -> c.threads = n);
     }
 
     public TrainingConfig withGeneMask(double fraction) {
-        return new TrainingConfig(
-                hidden,
-                latent,
-                epochs,
-                batchSize,
-                batchesPerEpoch,
-                learningRate,
-                weightDecay,
-                l1,
-                tripletWeight,
-                margin,
-                negativeSelection,
-                tripletDistance,
-                crossStudyPositives,
-                seed,
-                threads,
-                fraction);
+        return with(c -> c.geneMask = fraction);
     }
 
-    /** The loss these settings describe. */
+    /** This config with the fields {@code change} sets; the canonical constructor validates the result. */
+    private TrainingConfig with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** A mutable copy of every field, so that each "with" names only the fields it changes. */
+    private static final class Copy {
+        List<Integer> hidden;
+        int latent;
+        int epochs;
+        int batchSize;
+        int batchesPerEpoch;
+        double learningRate;
+        double weightDecay;
+        double l1;
+        double tripletWeight;
+        double margin;
+        NegativeSelection negativeSelection;
+        TripletDistance tripletDistance;
+        boolean crossStudyPositives;
+        long seed;
+        int threads;
+        double geneMask;
+
+        Copy(TrainingConfig t) {
+            hidden = t.hidden;
+            latent = t.latent;
+            epochs = t.epochs;
+            batchSize = t.batchSize;
+            batchesPerEpoch = t.batchesPerEpoch;
+            learningRate = t.learningRate;
+            weightDecay = t.weightDecay;
+            l1 = t.l1;
+            tripletWeight = t.tripletWeight;
+            margin = t.margin;
+            negativeSelection = t.negativeSelection;
+            tripletDistance = t.tripletDistance;
+            crossStudyPositives = t.crossStudyPositives;
+            seed = t.seed;
+            threads = t.threads;
+            geneMask = t.geneMask;
+        }
+
+        TrainingConfig build() {
+            return new TrainingConfig(
+                    hidden,
+                    latent,
+                    epochs,
+                    batchSize,
+                    batchesPerEpoch,
+                    learningRate,
+                    weightDecay,
+                    l1,
+                    tripletWeight,
+                    margin,
+                    negativeSelection,
+                    tripletDistance,
+                    crossStudyPositives,
+                    seed,
+                    threads,
+                    geneMask);
+        }
+    }
+
     public MetricLoss loss() {
         return new MetricLoss(tripletWeight, margin, l1, tripletDistance);
     }
