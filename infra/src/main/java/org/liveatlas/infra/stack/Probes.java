@@ -83,12 +83,7 @@ final class Probes {
     static HealthProbe queryApi(String apiUrl) {
         return () -> {
             String url = apiUrl + "/q/health/ready";
-            HttpResponse<String> r = HTTP.send(
-                    HttpRequest.newBuilder(URI.create(url))
-                            .timeout(Duration.ofSeconds(3))
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = get(url);
             JsonNode body;
             try {
                 body = JSON.readTree(r.body());
@@ -118,15 +113,20 @@ final class Probes {
     }
 
     static JsonNode getJson(String url) throws Exception {
-        HttpResponse<String> r = HTTP.send(
+        HttpResponse<String> r = get(url);
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET " + url + " answered HTTP " + r.statusCode());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    /** {@code GET url} with the probes' 3 s timeout. */
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(
                 HttpRequest.newBuilder(URI.create(url))
                         .timeout(Duration.ofSeconds(3))
                         .GET()
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("GET " + url + " answered HTTP " + r.statusCode());
-        }
-        return JSON.readTree(r.body());
     }
 }
