@@ -175,8 +175,7 @@ public final class AppRunner {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().putAll(environment());
         pb.environment().putAll(extraEnv);
-        try {
-            Process p = pb.start();
+        return run(app, mainClass, pb, p -> {
             try (java.io.BufferedReader r = new java.io.BufferedReader(
                     new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -184,13 +183,7 @@ public final class AppRunner {
                     lines.accept(line);
                 }
             }
-            return p.waitFor();
-        } catch (IOException e) {
-            throw new StackException("cannot run " + app.module() + " (" + mainClass + "): " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackException("interrupted while running " + app.module());
-        }
+        });
     }
 
     /** Runs a command-line tool of an app in the foreground, sharing this terminal; returns its exit code. */
@@ -199,8 +192,19 @@ public final class AppRunner {
                         app, mainClass, List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), args))
                 .inheritIO();
         pb.environment().putAll(environment());
+        return run(app, mainClass, pb, p -> {});
+    }
+
+    /** What to do with a started process before waiting for it. */
+    private interface WhileRunning {
+        void accept(Process p) throws IOException;
+    }
+
+    /** Starts {@code pb}, hands the process to {@code whileRunning}, waits; returns the exit code. */
+    private static int run(PlatformApp app, String mainClass, ProcessBuilder pb, WhileRunning whileRunning) {
         try {
             Process p = pb.start();
+            whileRunning.accept(p);
             return p.waitFor();
         } catch (IOException e) {
             throw new StackException("cannot run " + app.module() + " (" + mainClass + "): " + e.getMessage(), e);
