@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.liveatlas.core.ontology.CellOntology;
 import org.liveatlas.core.qc.QcThresholds;
 import org.liveatlas.trainer.data.LabelledCells;
-import org.liveatlas.trainer.ontology.CellOntology;
 import org.liveatlas.trainer.registry.PublishGate;
 
 class TrainingRunSplitTest {

@@ -137,7 +137,7 @@ public final class Distances {
         return out;
     }
 
-    static double clamp(double d) {
+    public static double clamp(double d) {
         if (d < 0) {
             return 0;
         }

@@ -68,7 +68,9 @@ final class AnnotationH5ad {
                 "celltype_hint_weighted_stat",
                 "vs2nd",
                 "vs2nd_weighted",
-                "neighbours")) {
+                "neighbours",
+                "celltype_hint_ontology_id",
+                "celltype_call_ontology_id")) {
             obs.remove(ours);
         }
         if (!r.clusters().isEmpty()) {
@@ -77,6 +79,8 @@ final class AnnotationH5ad {
         }
         obs.put("celltype_hint", strings(cells, c -> orEmpty(c.votedLabel())));
         obs.put("celltype_call", strings(cells, CellAnnotation::label));
+        obs.put("celltype_hint_ontology_id", strings(cells, c -> orEmpty(c.votedLabelOntologyId())));
+        obs.put("celltype_call_ontology_id", strings(cells, c -> orEmpty(c.labelOntologyId())));
         obs.put("unknown", cells.stream().mapToInt(c -> c.unknown() ? 1 : 0).toArray());
         obs.put("min_dist", doubles(cells, CellAnnotation::minDist));
         obs.put("max_dist", doubles(cells, CellAnnotation::maxDist));

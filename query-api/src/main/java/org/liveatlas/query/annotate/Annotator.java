@@ -29,33 +29,32 @@ import org.liveatlas.query.config.QueryConfig;
 import org.liveatlas.query.models.LoadedModel;
 import org.liveatlas.query.models.ModelRegistry;
 import org.liveatlas.query.problem.ApiProblem;
-import org.liveatlas.query.search.CellHit;
-import org.liveatlas.query.search.CellIndex;
-import org.liveatlas.query.search.SearchFilters;
+import org.liveatlas.query.reference.ReferenceIndexes;
 import org.liveatlas.query.security.Caller;
-import org.opensearch.client.opensearch._types.FieldValue;
-import org.opensearch.client.opensearch._types.query_dsl.Query;
 
 /**
  * Annotates an upload as SCimilarity's {@code annotate_dataset} does: QC (cells without counts
  * dropped), alignment to the current model's genes, lognorm, embedding, then for each cell the k
- * nearest labelled reference cells visible to the caller (label safelist/blocklist inside the k-NN
- * query) and the core's {@link KnnVote}, with the model's calibrated unknown threshold.
+ * nearest labelled reference cells visible to the caller (label safelist/blocklist inside the search)
+ * and the core's {@link KnnVote}, with the model's calibrated unknown threshold.
+ *
+ * <p>The reference is the leased model's in-memory {@link ReferenceIndexes.Reference}: each chunk of the
+ * upload is embedded and searched as one batch (one matrix product, or one graph search per cell in
+ * parallel), never one request per cell. Reference labels vote harmonised (core {@code LabelKeys}: by Cell
+ * Ontology id where the study carries one, else by normalised author label) and are reported by name with
+ * their id.
  */
 @ApplicationScoped
 public class Annotator {
     /** Annotation keeps every cell with at least one count: SCimilarity annotates what it is given. */
     static final QcThresholds QC = new QcThresholds(1, 1, 1.0);
 
-    /** The index field holding a reference cell's label. */
-    static final String LABEL_FIELD = "author_label";
-
-    private final CellIndex index;
+    private final ReferenceIndexes references;
     private final ModelRegistry models;
     private final QueryConfig config;
 
-    Annotator(CellIndex index, ModelRegistry models, QueryConfig config) {
-        this.index = index;
+    Annotator(ReferenceIndexes references, ModelRegistry models, QueryConfig config) {
+        this.references = references;
         this.models = models;
         this.config = config;
     }
@@ -90,13 +89,13 @@ public class Annotator {
     public AnnotationResult annotate(
             Caller caller, Uploads.Staged staged, AnnotateOptions options, IntConsumer progress) {
         try (LoadedModel.Lease lease = models.lease()) {
-            return annotate(lease.model(), index.on(lease.index()), caller, staged, options, progress);
+            return annotate(lease.model(), references.of(lease), caller, staged, options, progress);
         }
     }
 
     private AnnotationResult annotate(
             LoadedModel model,
-            CellIndex target,
+            ReferenceIndexes.Reference reference,
             Caller caller,
             Uploads.Staged staged,
             AnnotateOptions options,
@@ -108,12 +107,12 @@ public class Annotator {
                 genes, PreprocessOptions.DEFAULT.withQc(QC).withAlign(align));
         Double threshold = model.manifest().unknownThreshold();
         LabelFilter labels = options.labelFilter();
+        // the filter sits inside the search (it matches ids, names and author labels); the vote sees only keys
         VoteOptions vote = new VoteOptions(
                 options.k(),
                 options.weighting(),
                 threshold == null ? OptionalDouble.empty() : OptionalDouble.of(threshold),
-                labels);
-        Query filter = CellIndex.filter(caller, SearchFilters.none(), true, labelClause(labels));
+                LabelFilter.none());
         int dim = model.encoder().latentDim();
 
         List<CellAnnotation> cells = new ArrayList<>();
@@ -131,23 +130,17 @@ public class Annotator {
             while (study.hasNext()) {
                 PreparedChunk chunk = study.next();
                 float[] flat = model.encoder().embed(chunk.expression());
-                List<float[]> queries = new ArrayList<>(chunk.cells());
+                float[][] queries = new float[chunk.cells()][];
                 for (int i = 0; i < chunk.cells(); i++) {
-                    queries.add(Arrays.copyOfRange(flat, i * dim, (i + 1) * dim));
+                    queries[i] = Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
                 }
-                embeddings.addAll(queries);
-                List<List<CellHit>> hits = target.nearest(queries, options.k(), filter);
+                embeddings.addAll(Arrays.asList(queries));
+                List<List<Neighbour>> hits = reference.nearest(queries, options.k(), caller, labels);
                 for (int i = 0; i < chunk.cells(); i++) {
-                    List<Neighbour> neighbours = new ArrayList<>(hits.get(i).size());
-                    for (CellHit h : hits.get(i)) {
-                        if (h.cell().authorLabel() != null) {
-                            neighbours.add(new Neighbour(h.cell().authorLabel(), h.distance()));
-                        }
-                    }
-                    CellVote v = KnnVote.vote(neighbours, vote);
+                    CellVote v = KnnVote.vote(hits.get(i), vote);
                     votes.add(v);
                     rows.add(chunk.studyRows()[i]);
-                    cells.add(CellAnnotation.of(chunk.cellIds().get(i), v));
+                    cells.add(named(chunk.cellIds().get(i), v, reference));
                 }
                 int[] r = chunk.studyRows();
                 progress.accept(r.length == 0 ? 0 : r[r.length - 1] + 1);
@@ -164,7 +157,9 @@ public class Annotator {
                 String c = clusterColumn.get(r);
                 perCell.add(c == null ? "" : c);
             }
-            clusters = ClusterConsensus.of(votes, perCell, options.consensus(), options.weighting());
+            clusters = ClusterConsensus.of(votes, perCell, options.consensus(), options.weighting()).stream()
+                    .map(c -> named(c, reference))
+                    .toList();
             List<String> labelsPerCell = ClusterConsensus.perCell(perCell, clusters);
             for (int i = 0; i < cells.size(); i++) {
                 cells.set(i, cells.get(i).withCluster(perCell.get(i), labelsPerCell.get(i)));
@@ -197,15 +192,38 @@ public class Annotator {
                 embeddings);
     }
 
-    /** The safelist or blocklist as a clause of the k-NN filter, so excluded cells never come back. */
-    static Query labelClause(LabelFilter f) {
-        List<FieldValue> values = f.labels().stream().map(FieldValue::of).toList();
-        return switch (f.mode()) {
-            case NONE -> null;
-            case SAFELIST -> Query.of(q -> q.terms(t -> t.field(LABEL_FIELD).terms(v -> v.value(values))));
-            case BLOCKLIST -> Query.of(q ->
-                    q.bool(b -> b.mustNot(m -> m.terms(t -> t.field(LABEL_FIELD).terms(v -> v.value(values))))));
-        };
+    /** A cell's annotation with the vote's label keys shown by name, with their ontology ids. */
+    static CellAnnotation named(String cellId, CellVote v, ReferenceIndexes.Reference ref) {
+        String voted = v.votedLabel();
+        boolean noVote = v.neighbours() == 0;
+        String votedName = noVote ? voted : ref.name(voted);
+        String label = v.unknown() ? KnnVote.UNKNOWN : votedName;
+        CellVote shown = new CellVote(
+                label,
+                votedName,
+                v.unknown(),
+                v.minDist(),
+                v.maxDist(),
+                v.vs2nd(),
+                v.vsAll(),
+                v.vs2ndWeighted(),
+                v.vsAllWeighted(),
+                renamed(v.hits(), ref),
+                renamed(v.hitsWeighted(), ref),
+                v.neighbours());
+        String votedId = noVote ? null : ref.ontologyId(voted);
+        return CellAnnotation.of(cellId, shown, v.unknown() ? null : votedId, votedId);
+    }
+
+    private static ClusterCall named(ClusterCall c, ReferenceIndexes.Reference ref) {
+        return new ClusterCall(
+                c.cluster(), ref.name(c.label()), c.fraction(), c.cells(), renamed(c.support(), ref), c.method());
+    }
+
+    private static <V extends Number> Map<String, V> renamed(Map<String, V> byKey, ReferenceIndexes.Reference ref) {
+        Map<String, V> out = new LinkedHashMap<>();
+        byKey.forEach((k, v) -> out.putIfAbsent(ref.name(k), v));
+        return out;
     }
 
     private static ApiProblem unusable(Uploads.Staged staged, RuntimeException e) {

@@ -10,6 +10,8 @@ import org.liveatlas.core.annotate.CellVote;
  * @param cellId the cell's id in the upload
  * @param label the call ({@code unknown} when min_dist exceeds the model's threshold)
  * @param votedLabel the most voted label before the threshold (SCimilarity's {@code celltype_hint})
+ * @param labelOntologyId the Cell Ontology id of the call, when its reference cells carry one
+ * @param votedLabelOntologyId the Cell Ontology id of the voted label, when its reference cells carry one
  * @param unknown whether the cell was called unknown
  * @param cluster the cell's cluster, when a cluster column was given
  * @param clusterLabel the cluster's consensus label
@@ -19,6 +21,8 @@ public record CellAnnotation(
         String cellId,
         String label,
         String votedLabel,
+        String labelOntologyId,
+        String votedLabelOntologyId,
         boolean unknown,
         Double minDist,
         Double maxDist,
@@ -30,12 +34,14 @@ public record CellAnnotation(
         String cluster,
         String clusterLabel) {
 
-    /** From a core vote. */
-    static CellAnnotation of(String cellId, CellVote v) {
+    /** From a core vote whose labels are display names, with the ontology ids of the call and the voted label. */
+    static CellAnnotation of(String cellId, CellVote v, String labelOntologyId, String votedLabelOntologyId) {
         return new CellAnnotation(
                 cellId,
                 v.label(),
                 v.votedLabel(),
+                labelOntologyId,
+                votedLabelOntologyId,
                 v.unknown(),
                 finite(v.minDist()),
                 finite(v.maxDist()),
@@ -53,6 +59,8 @@ public record CellAnnotation(
                 cellId,
                 label,
                 votedLabel,
+                labelOntologyId,
+                votedLabelOntologyId,
                 unknown,
                 minDist,
                 maxDist,

@@ -43,6 +43,9 @@ public interface QueryConfig {
     /** Annotation defaults and limits. */
     Annotate annotate();
 
+    /** The in-memory reference that annotation votes with. */
+    Reference reference();
+
     /** API keys, groups and limits. */
     Security security();
 
@@ -114,6 +117,10 @@ public interface QueryConfig {
         /** Topic of {@code ModelPublished} events. */
         @WithDefault("atlas.models")
         String modelsTopic();
+
+        /** Topic of {@code StudyStatus} events, which the in-memory reference follows. */
+        @WithDefault("atlas.study-status")
+        String studyStatusTopic();
     }
 
     /** Flink REST endpoint. */
@@ -140,6 +147,62 @@ public interface QueryConfig {
         /** Most hits a radius search returns before it reports truncation. */
         @WithDefault("10000")
         int maxRadiusHits();
+    }
+
+    /**
+     * The labelled reference cells of the serving model, held in memory per model version (see the query-api
+     * README, "Reference index").
+     */
+    interface Reference {
+        /** Up to this many reference cells, every search is exact; above it, segments get an HNSW graph. */
+        @WithDefault("50000")
+        int exactMaxCells();
+
+        /** Segments without graph are merged and given one once they hold this many cells (above exact-max). */
+        @WithDefault("20000")
+        int graphMinCells();
+
+        /** HNSW: neighbours per node (Lucene's M). */
+        @WithDefault("16")
+        int hnswM();
+
+        /** HNSW: candidates explored while building (Lucene's beam width, OpenSearch's ef_construction). */
+        @WithDefault("128")
+        int hnswEfConstruction();
+
+        /** HNSW: candidates explored per query (at least k). */
+        @WithDefault("200")
+        int hnswEfSearch();
+
+        /**
+         * A graph segment is searched exactly over its accepted rows when the caller's visibility and label
+         * filter accept at most this fraction of its rows (as Lucene falls back to exact search for
+         * selective filters).
+         */
+        @WithDefault("0.1")
+        double exactFilterFraction();
+
+        /** Threads searching a batch of queries and building graphs (0: the available processors). */
+        @WithDefault("0")
+        int threads();
+
+        /** Scores one exact matrix product may hold (queries x accepted rows); bounds its memory. */
+        @WithDefault("16000000")
+        long maxProductScores();
+
+        /** Reference documents read per page from the cells index. */
+        @WithDefault("2000")
+        int pageSize();
+
+        /** Seconds an annotation waits for the reference of its model to be loaded before a 503. */
+        @WithDefault("120")
+        int loadWaitSeconds();
+
+        /**
+         * OBO file of the Cell Ontology whose term names label the votes of studies with ontology ids; the
+         * committed extract when absent.
+         */
+        Optional<Path> ontology();
     }
 
     /** Annotation defaults and limits. */

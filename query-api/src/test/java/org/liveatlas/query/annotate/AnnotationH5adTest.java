@@ -22,11 +22,40 @@ class AnnotationH5adTest {
     static AnnotationResult result() {
         List<CellAnnotation> cells = List.of(
                 new CellAnnotation(
-                        "AAAC-1", "B cell", "B cell", false, 0.01, 0.2, 0.8, 0.9, 0.85, 0.95, 50, "c1", "B cell"),
+                        "AAAC-1",
+                        "B cell",
+                        "B cell",
+                        "CL:0000236",
+                        "CL:0000236",
+                        false,
+                        0.01,
+                        0.2,
+                        0.8,
+                        0.9,
+                        0.85,
+                        0.95,
+                        50,
+                        "c1",
+                        "B cell"),
                 new CellAnnotation(
-                        "AAAG-1", "unknown", "T cell", true, 0.31, 0.5, 0.1, 0.4, 0.12, 0.45, 50, "c1", "B cell"),
+                        "AAAG-1",
+                        "unknown",
+                        "T cell",
+                        null,
+                        "CL:0000084",
+                        true,
+                        0.31,
+                        0.5,
+                        0.1,
+                        0.4,
+                        0.12,
+                        0.45,
+                        50,
+                        "c1",
+                        "B cell"),
                 new CellAnnotation(
-                        "AAAT-1", "unknown", null, true, null, null, null, null, null, null, 0, "c2", "unknown"));
+                        "AAAT-1", "unknown", null, null, null, true, null, null, null, null, null, null, 0, "c2",
+                        "unknown"));
         List<float[]> emb = List.of(new float[] {1, 0, 0}, new float[] {0, 1, 0}, new float[] {0, 0.6f, 0.8f});
         return new AnnotationResult(
                 "v7",
@@ -57,6 +86,8 @@ class AnnotationH5adTest {
                     .containsExactly("B cell", "T cell", "");
             assertThat((String[]) ((Dataset) h.getByPath("obs/celltype_call")).getData())
                     .containsExactly("B cell", "unknown", "unknown");
+            assertThat((String[]) ((Dataset) h.getByPath("obs/celltype_hint_ontology_id")).getData())
+                    .containsExactly("CL:0000236", "CL:0000084", "");
             assertThat((int[]) ((Dataset) h.getByPath("obs/unknown")).getData()).containsExactly(0, 1, 1);
             double[] minDist = (double[]) ((Dataset) h.getByPath("obs/min_dist")).getData();
             assertThat(minDist[0]).isEqualTo(0.01);
@@ -71,7 +102,13 @@ class AnnotationH5adTest {
             assertThat(emb[2]).containsExactly(0f, 0.6f, 0.8f);
             assertThat((String[])
                             h.getByPath("obs").getAttribute("column-order").getData())
-                    .startsWith("celltype_hint", "celltype_call", "unknown", "min_dist");
+                    .startsWith(
+                            "celltype_hint",
+                            "celltype_call",
+                            "celltype_hint_ontology_id",
+                            "celltype_call_ontology_id",
+                            "unknown",
+                            "min_dist");
         }
     }
 

@@ -12,12 +12,12 @@ import org.liveatlas.core.align.AlignOptions;
 import org.liveatlas.core.io.StudyReader;
 import org.liveatlas.core.io.StudyReaders;
 import org.liveatlas.core.matrix.CsrBatch;
+import org.liveatlas.core.ontology.CellOntology;
 import org.liveatlas.core.prep.PreparedChunk;
 import org.liveatlas.core.prep.PreparedStudy;
 import org.liveatlas.core.prep.PreprocessOptions;
 import org.liveatlas.core.prep.StudyPreprocessor;
 import org.liveatlas.core.qc.QcThresholds;
-import org.liveatlas.trainer.ontology.CellOntology;
 
 /**
  * Reads labelled studies through the core's preprocessor (reader, QC, alignment, lognorm) into

@@ -6,8 +6,8 @@ import java.util.Random;
 import java.util.Set;
 import org.liveatlas.core.annotate.CellVote;
 import org.liveatlas.core.model.ModelFolder;
+import org.liveatlas.core.ontology.CellOntology;
 import org.liveatlas.trainer.data.LabelledCells;
-import org.liveatlas.trainer.ontology.CellOntology;
 
 /**
  * Leave-studies-out evaluation: the training cells are the labelled reference, held-out studies are

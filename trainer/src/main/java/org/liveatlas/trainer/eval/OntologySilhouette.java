@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.liveatlas.trainer.ontology.CellOntology;
+import org.liveatlas.core.ontology.CellOntology;
 
 /**
  * SCimilarity's ontology-aware average silhouette width ({@code TripletSelector.get_asw}): for a cell

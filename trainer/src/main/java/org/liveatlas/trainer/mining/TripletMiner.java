@@ -3,7 +3,7 @@ package org.liveatlas.trainer.mining;
 import java.util.Objects;
 import java.util.Random;
 import java.util.TreeSet;
-import org.liveatlas.trainer.ontology.CellOntology;
+import org.liveatlas.core.ontology.CellOntology;
 
 /**
  * SCimilarity's {@code TripletSelector.get_triplets_idx} in plain Java: for every label of the batch,

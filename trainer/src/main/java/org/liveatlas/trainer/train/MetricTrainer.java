@@ -30,13 +30,13 @@ import org.liveatlas.core.encoder.PyTorchRuntime;
 import org.liveatlas.core.encoder.ScimilarityNetwork;
 import org.liveatlas.core.model.Architecture;
 import org.liveatlas.core.model.ModelFolder;
+import org.liveatlas.core.ontology.CellOntology;
 import org.liveatlas.trainer.data.BatchSampler;
 import org.liveatlas.trainer.data.LabelledCells;
 import org.liveatlas.trainer.loss.LossParts;
 import org.liveatlas.trainer.loss.MetricLoss;
 import org.liveatlas.trainer.mining.TripletMiner;
 import org.liveatlas.trainer.mining.Triplets;
-import org.liveatlas.trainer.ontology.CellOntology;
 
 /**
  * SCimilarity's metric learning ({@code MetricLearning.training_step}) on DJL's PyTorch engine: the

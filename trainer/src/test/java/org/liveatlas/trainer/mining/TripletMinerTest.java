@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.liveatlas.trainer.ontology.CellOntology;
+import org.liveatlas.core.ontology.CellOntology;
 
 class TripletMinerTest {
 

@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.liveatlas.core.model.Tensor;
+import org.liveatlas.core.ontology.CellOntology;
 import org.liveatlas.core.qc.QcThresholds;
 import org.liveatlas.core.synth.H5adWriter;
 import org.liveatlas.core.synth.SynthConfig;
@@ -17,7 +18,6 @@ import org.liveatlas.core.synth.SyntheticStudyGenerator;
 import org.liveatlas.trainer.data.LabelledCells;
 import org.liveatlas.trainer.data.LabelledStudy;
 import org.liveatlas.trainer.data.TrainingDataLoader;
-import org.liveatlas.trainer.ontology.CellOntology;
 
 class CheckpointResumeTest {
 

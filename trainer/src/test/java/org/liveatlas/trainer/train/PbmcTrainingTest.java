@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liveatlas.core.ontology.CellOntology;
 import org.liveatlas.core.qc.QcThresholds;
 import org.liveatlas.trainer.data.LabelledCells;
 import org.liveatlas.trainer.data.LabelledStudy;
@@ -18,7 +19,6 @@ import org.liveatlas.trainer.eval.Evaluation;
 import org.liveatlas.trainer.eval.ModelEvaluator;
 import org.liveatlas.trainer.eval.UnknownThreshold;
 import org.liveatlas.trainer.mining.NegativeSelection;
-import org.liveatlas.trainer.ontology.CellOntology;
 
 /**
  * The data README's split on real PBMCs, reduced to a short training: reference {@code

@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.liveatlas.core.ontology.CellOntology;
 import org.liveatlas.core.qc.QcThresholds;
 import org.liveatlas.core.synth.H5adWriter;
 import org.liveatlas.core.synth.SynthConfig;
@@ -19,7 +20,6 @@ import org.liveatlas.trainer.data.TrainingDataLoader;
 import org.liveatlas.trainer.eval.ClassificationReport;
 import org.liveatlas.trainer.eval.Evaluation;
 import org.liveatlas.trainer.eval.ModelEvaluator;
-import org.liveatlas.trainer.ontology.CellOntology;
 
 /** A short training on the core's synthetic studies, evaluated on a held-out study. */
 class SyntheticTrainingTest {

@@ -1,4 +1,4 @@
-package org.liveatlas.trainer.ontology;
+package org.liveatlas.core.ontology;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +50,27 @@ public final class CellOntology {
     /** No ontology: labels are related only to themselves. */
     public static CellOntology none() {
         return new CellOntology(new LinkedHashMap<>(), new HashMap<>(), Map.of());
+    }
+
+    /** The classpath resource of the committed Cell Ontology extract (see {@link #bundled()}). */
+    public static final String BUNDLED_RESOURCE = "/org/liveatlas/core/ontology/cl-pbmc.obo";
+
+    /**
+     * The project's committed Cell Ontology extract ({@code cl-pbmc.obo}: the blood terms of the labelled
+     * studies and their ancestors, CC BY 4.0), the default of the trainer and of the annotation vote.
+     */
+    public static CellOntology bundled() {
+        try (java.io.InputStream in = CellOntology.class.getResourceAsStream(BUNDLED_RESOURCE)) {
+            if (in == null) {
+                throw new AtlasException(
+                        "the Cell Ontology extract " + BUNDLED_RESOURCE + " is missing from the classpath");
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return parse(text.lines().toList(), "cl-pbmc.obo");
+        } catch (IOException e) {
+            throw new AtlasException(
+                    "cannot read the Cell Ontology extract " + BUNDLED_RESOURCE + ": " + e.getMessage(), e);
+        }
     }
 
     /** Reads an OBO file (e.g. {@code cl-basic.obo}). */

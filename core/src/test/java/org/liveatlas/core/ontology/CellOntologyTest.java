@@ -1,4 +1,4 @@
-package org.liveatlas.trainer.ontology;
+package org.liveatlas.core.ontology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -83,7 +83,7 @@ class CellOntologyTest {
 
     @Test
     void theCommittedPbmcExtractPlacesBroadLabelsAtTheirCommonAncestor() {
-        CellOntology o = CellOntology.read(java.nio.file.Path.of("ontology/cl-pbmc.obo"));
+        CellOntology o = CellOntology.bundled();
         // label_map.tsv: every CL id of the PBMC sets is a term
         for (String id : List.of(
                 "CL:0000624", "CL:0000625", "CL:0000236", "CL:0000623", "CL:0001054", "CL:0002396", "CL:0000576")) {

@@ -1,0 +1,147 @@
+package org.liveatlas.query.reference;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.liveatlas.core.annotate.LabelFilter;
+import org.liveatlas.core.annotate.LabelKeys;
+import org.liveatlas.core.ontology.CellOntology;
+
+/**
+ * The harmonised labels of a reference (core {@link LabelKeys}): each key (an ontology id, or a
+ * normalised author label) with the name it is shown by (the ontology's term name, else the author label
+ * most reference cells carry) and every author label seen with it. Append-only and copy-on-write: {@link
+ * #with} returns a new table, earlier snapshots keep their view.
+ */
+final class LabelTable {
+    /** One harmonised label. */
+    record Label(String key, String ontologyId, String name, Set<String> authorLabels) {}
+
+    private final CellOntology ontology;
+    private final List<String> keys;
+    private final List<String> ids;
+    private final Map<String, Integer> index;
+    private final List<Map<String, Integer>> spellings;
+    private final List<Label> labels;
+
+    private LabelTable(
+            CellOntology ontology,
+            List<String> keys,
+            List<String> ids,
+            Map<String, Integer> index,
+            List<Map<String, Integer>> spellings) {
+        this.ontology = ontology;
+        this.keys = keys;
+        this.ids = ids;
+        this.index = index;
+        this.spellings = spellings;
+        List<Label> out = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            out.add(label(keys.get(i), ids.get(i), spellings.get(i)));
+        }
+        this.labels = out;
+    }
+
+    static LabelTable empty(CellOntology ontology) {
+        return new LabelTable(ontology, List.of(), List.of(), Map.of(), List.of());
+    }
+
+    int size() {
+        return keys.size();
+    }
+
+    Label get(int i) {
+        return labels.get(i);
+    }
+
+    /** The label of a key, or null when no reference cell has it. */
+    Label byKey(String key) {
+        Integer i = index.get(key);
+        return i == null ? null : labels.get(i);
+    }
+
+    /**
+     * This table with the labels of {@code rows} added; {@code out} receives each row's label index (-1 for a
+     * row without label).
+     */
+    LabelTable with(StudyRows rows, int[] out) {
+        List<String> k = new ArrayList<>(keys);
+        List<String> id = new ArrayList<>(ids);
+        Map<String, Integer> idx = new HashMap<>(index);
+        List<Map<String, Integer>> sp = new ArrayList<>(spellings.size());
+        spellings.forEach(m -> sp.add(new LinkedHashMap<>(m)));
+        for (int r = 0; r < rows.size(); r++) {
+            String author = rows.authorLabels().get(r);
+            String ontologyId = LabelKeys.ontologyId(rows.ontologyIds().get(r));
+            String key = ontologyId != null ? ontologyId : LabelKeys.text(author);
+            if (key == null) {
+                out[r] = -1;
+                continue;
+            }
+            Integer i = idx.get(key);
+            if (i == null) {
+                i = k.size();
+                k.add(key);
+                id.add(ontologyId);
+                idx.put(key, i);
+                sp.add(new LinkedHashMap<>());
+            }
+            out[r] = i;
+            String shown = author == null || author.isBlank() ? key : author.strip();
+            sp.get(i).merge(shown, 1, Integer::sum);
+        }
+        return new LabelTable(
+                ontology, List.copyOf(k), java.util.Collections.unmodifiableList(id), Map.copyOf(idx), sp);
+    }
+
+    /** Which labels {@code filter} lets vote: a label matches a listed value by its id, name or any author label. */
+    boolean[] accepted(LabelFilter filter) {
+        boolean[] ok = new boolean[keys.size()];
+        if (filter.mode() == LabelFilter.Mode.NONE) {
+            java.util.Arrays.fill(ok, true);
+            return ok;
+        }
+        Set<String> wanted = new java.util.HashSet<>();
+        for (String v : filter.labels()) {
+            String id = LabelKeys.ontologyId(v);
+            if (id != null) {
+                wanted.add(id);
+            }
+            String t = LabelKeys.text(v);
+            if (t != null) {
+                wanted.add(t);
+            }
+        }
+        for (int i = 0; i < ok.length; i++) {
+            boolean match = matches(labels.get(i), wanted);
+            ok[i] = filter.mode() == LabelFilter.Mode.SAFELIST ? match : !match;
+        }
+        return ok;
+    }
+
+    private static boolean matches(Label l, Set<String> wanted) {
+        if (wanted.contains(l.key()) || wanted.contains(LabelKeys.text(l.name()))) {
+            return true;
+        }
+        for (String a : l.authorLabels()) {
+            if (wanted.contains(LabelKeys.text(a))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Label label(String key, String id, Map<String, Integer> spelling) {
+        String mostUsed = spelling.entrySet().stream()
+                .max(Map.Entry.<String, Integer>comparingByValue()
+                        .thenComparing(Map.Entry.comparingByKey(java.util.Comparator.reverseOrder())))
+                .map(Map.Entry::getKey)
+                .orElse(key);
+        String name = id == null ? mostUsed : ontology.name(id).orElse(mostUsed);
+        return new Label(key, id, name, new TreeSet<>(spelling.keySet()));
+    }
+}
