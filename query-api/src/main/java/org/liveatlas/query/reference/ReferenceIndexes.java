@@ -166,8 +166,11 @@ public class ReferenceIndexes {
         return new Reference(h.set, searchOptions);
     }
 
-    /** What each held reference holds, for {@code /v1/reference} and the logs. */
-    public List<Map<String, Object>> describe() {
+    /**
+     * What each held reference holds, for {@code /v1/reference}: cells, studies and labels as far as {@code
+     * caller} may see them; layout and memory of the whole.
+     */
+    public List<Map<String, Object>> describe(Caller caller) {
         List<Map<String, Object>> out = new ArrayList<>();
         synchronized (held) {
             for (Holder h : held.values()) {
@@ -177,21 +180,31 @@ public class ReferenceIndexes {
                 m.put("index", h.index);
                 m.put("state", h.loaded.isDone() && !h.loaded.isCompletedExceptionally() ? "ready" : "loading");
                 m.put("loaded_at", h.loadedAt == null ? null : h.loadedAt.toString());
-                m.put("cells", s.cells());
-                m.put("held_rows", s.heldRows());
-                m.put("studies", s.studies().size());
-                m.put("labels", s.labels().size());
+                List<ReferenceSet.Study> visible = s.studies().values().stream()
+                        .filter(x -> caller.maySee(x.visibility(), x.ownerGroup()))
+                        .toList();
+                m.put("cells", visible.stream().mapToLong(ReferenceSet.Study::cells).sum());
+                m.put("studies", visible.stream().map(ReferenceSet.Study::studyId).sorted().toList());
                 m.put("segments", s.segments().size());
                 m.put(
                         "graph_segments",
                         s.segments().stream().filter(g -> g.graph != null).count());
-                long bytes = s.bytes();
-                m.put("bytes", bytes);
-                m.put("bytes_per_cell", s.heldRows() == 0 ? 0 : bytes / s.heldRows());
+                m.put("bytes_per_cell", s.heldRows() == 0 ? 0 : s.bytes() / s.heldRows());
+                m.put("search", searchDescription());
                 out.add(m);
             }
         }
         return out;
+    }
+
+    private Map<String, Object> searchDescription() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("exact_max_cells", settings.exactMaxCells());
+        m.put("hnsw_m", settings.hnswM());
+        m.put("hnsw_ef_construction", settings.hnswEfConstruction());
+        m.put("hnsw_ef_search", settings.hnswEfSearch());
+        m.put("threads", threads);
+        return m;
     }
 
     /** A consistent view of one model version's reference, searched by one request. */
