@@ -202,7 +202,12 @@ public class AnnotateResource {
             return h5ad(r, input);
         }
         if (csv) {
-            return Response.ok(r.toCsv(), TEXT_CSV)
+            StreamingOutput body = out -> {
+                java.io.Writer w = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
+                r.writeCsv(w);
+                w.flush();
+            };
+            return Response.ok(body, TEXT_CSV)
                     .header("Content-Disposition", "attachment; filename=\"annotation.csv\"")
                     .build();
         }

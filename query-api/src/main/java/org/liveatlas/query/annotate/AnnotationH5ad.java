@@ -52,7 +52,7 @@ final class AnnotationH5ad {
      * annotated upload) when it is not null.
      */
     static void write(AnnotationResult r, Path input, Path file) {
-        List<CellAnnotation> cells = r.cells();
+        List<CellAnnotation> cells = r.cells().list();
         Map<String, Object> obs = new LinkedHashMap<>();
         Input in = input == null ? null : Input.read(input, cells);
         if (in != null) {
@@ -141,7 +141,9 @@ final class AnnotationH5ad {
             }
             WritableGroup obsm = f.putGroup("obsm");
             encoding(obsm, "dict", "0.1.0");
-            float[][] emb = r.embeddings().toArray(new float[0][]);
+            List<float[]> embList = new java.util.ArrayList<>();
+            r.cells().embeddings().forEach(embList::add);
+            float[][] emb = embList.toArray(new float[0][]);
             WritableDataset e = obsm.putDataset(EMBEDDING_KEY, emb);
             encoding(e, "array", "0.2.0");
         }

@@ -1,6 +1,5 @@
 package org.liveatlas.query.annotate;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,9 +19,9 @@ import org.liveatlas.core.annotate.ClusterCall;
  * @param labels cells per label, most frequent first
  * @param unknownFraction share of annotated cells called unknown
  * @param clusters cluster-level calls, when a cluster column was given
- * @param cells per-cell results, in upload order
- * @param embeddings each annotated cell's embedding (unit vector of the model), in the order of {@code
- *     cells}; not part of the JSON (the {@code .h5ad} form carries it as {@code obsm/X_scimilarity})
+ * @param cells per-cell results, in upload order, with each annotated cell's embedding (unit vector of the
+ *     model; not part of the JSON, the {@code .h5ad} form carries it as {@code obsm/X_scimilarity}); spooled
+ *     to disk for jobs
  */
 public record AnnotationResult(
         String modelVersion,
@@ -35,15 +34,7 @@ public record AnnotationResult(
         Map<String, Long> labels,
         double unknownFraction,
         List<ClusterCall> clusters,
-        List<CellAnnotation> cells,
-        @JsonIgnore List<float[]> embeddings) {
-
-    public AnnotationResult {
-        if (embeddings.size() != cells.size()) {
-            throw new IllegalArgumentException(
-                    "annotation: " + embeddings.size() + " embeddings for " + cells.size() + " cells");
-        }
-    }
+        AnnotatedCells cells) {
 
     /** Columns of the CSV form. */
     static final String CSV_HEADER =
@@ -52,8 +43,18 @@ public record AnnotationResult(
 
     /** The per-cell results as CSV (RFC 4180 quoting), one header line. */
     public String toCsv() {
+        java.io.StringWriter w = new java.io.StringWriter();
+        writeCsv(w);
+        return w.toString();
+    }
+
+    /** Writes the per-cell results as CSV, one cell at a time. */
+    public void writeCsv(java.io.Writer out) {
         StringBuilder b = new StringBuilder(CSV_HEADER).append('\n');
         for (CellAnnotation c : cells) {
+            if (b.length() > 1 << 16) {
+                flush(out, b);
+            }
             b.append(quote(c.cellId()))
                     .append(',')
                     .append(quote(c.label()))
@@ -85,7 +86,17 @@ public record AnnotationResult(
                     .append(quote(c.clusterLabel()))
                     .append('\n');
         }
-        return b.toString();
+        flush(out, b);
+    }
+
+    private static void flush(java.io.Writer out, StringBuilder b) {
+        try {
+            out.write(b.toString());
+            out.flush();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the CSV result could not be sent", e);
+        }
+        b.setLength(0);
     }
 
     private static String num(Double d) {

@@ -85,11 +85,23 @@ public class Annotator {
         }
     }
 
-    /** Annotates every cell; {@code progress} receives the number of upload rows processed so far. */
+    /** Annotates every cell into memory (a synchronous request); {@code progress} receives rows processed. */
     public AnnotationResult annotate(
             Caller caller, Uploads.Staged staged, AnnotateOptions options, IntConsumer progress) {
+        return annotate(caller, staged, options, progress, AnnotatedCells.inMemory());
+    }
+
+    /**
+     * Annotates every cell into {@code out} (a spool for jobs), one upload chunk at a time; {@code progress}
+     * receives the number of upload rows processed so far. {@code out} is closed if the annotation fails.
+     */
+    public AnnotationResult annotate(
+            Caller caller, Uploads.Staged staged, AnnotateOptions options, IntConsumer progress, AnnotatedCells out) {
         try (LoadedModel.Lease lease = models.lease()) {
-            return annotate(lease.model(), references.of(lease), caller, staged, options, progress);
+            return annotate(lease.model(), references.of(lease), caller, staged, options, progress, out);
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
         }
     }
 
@@ -99,7 +111,8 @@ public class Annotator {
             Caller caller,
             Uploads.Staged staged,
             AnnotateOptions options,
-            IntConsumer progress) {
+            IntConsumer progress,
+            AnnotatedCells cells) {
         List<String> genes = model.folder().geneOrder();
         AlignOptions align =
                 AlignOptions.DEFAULT.withMinSharedGenes(config.annotate().minSharedGenes());
@@ -115,10 +128,11 @@ public class Annotator {
                 LabelFilter.none());
         int dim = model.encoder().latentDim();
 
-        List<CellAnnotation> cells = new ArrayList<>();
+        // kept only for a cluster consensus, which needs every cell's vote
         List<CellVote> votes = new ArrayList<>();
-        List<Integer> rows = new ArrayList<>();
-        List<float[]> embeddings = new ArrayList<>();
+        List<String> clusterOf = new ArrayList<>();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        long unknown = 0;
         long read;
         int shared;
         List<String> clusterColumn = null;
@@ -134,13 +148,20 @@ public class Annotator {
                 for (int i = 0; i < chunk.cells(); i++) {
                     queries[i] = Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
                 }
-                embeddings.addAll(Arrays.asList(queries));
                 List<List<Neighbour>> hits = reference.nearest(queries, options.k(), caller, labels);
                 for (int i = 0; i < chunk.cells(); i++) {
                     CellVote v = KnnVote.vote(hits.get(i), vote);
-                    votes.add(v);
-                    rows.add(chunk.studyRows()[i]);
-                    cells.add(named(chunk.cellIds().get(i), v, reference));
+                    CellAnnotation c = named(chunk.cellIds().get(i), v, reference);
+                    if (clusterColumn != null) {
+                        String cluster = clusterColumn.get(chunk.studyRows()[i]);
+                        cluster = cluster == null ? "" : cluster;
+                        votes.add(v);
+                        clusterOf.add(cluster);
+                        c = c.withCluster(cluster, null);
+                    }
+                    counts.merge(c.label(), 1L, Long::sum);
+                    unknown += c.unknown() ? 1 : 0;
+                    cells.add(c, queries[i]);
                 }
                 int[] r = chunk.studyRows();
                 progress.accept(r.length == 0 ? 0 : r[r.length - 1] + 1);
@@ -152,26 +173,12 @@ public class Annotator {
 
         List<ClusterCall> clusters = List.of();
         if (clusterColumn != null && !votes.isEmpty()) {
-            List<String> perCell = new ArrayList<>(rows.size());
-            for (int r : rows) {
-                String c = clusterColumn.get(r);
-                perCell.add(c == null ? "" : c);
-            }
-            clusters = ClusterConsensus.of(votes, perCell, options.consensus(), options.weighting()).stream()
+            clusters = ClusterConsensus.of(votes, clusterOf, options.consensus(), options.weighting()).stream()
                     .map(c -> named(c, reference))
                     .toList();
-            List<String> labelsPerCell = ClusterConsensus.perCell(perCell, clusters);
-            for (int i = 0; i < cells.size(); i++) {
-                cells.set(i, cells.get(i).withCluster(perCell.get(i), labelsPerCell.get(i)));
-            }
-        }
-        Map<String, Long> counts = new LinkedHashMap<>();
-        long unknown = 0;
-        for (CellAnnotation c : cells) {
-            counts.merge(c.label(), 1L, Long::sum);
-            if (c.unknown()) {
-                unknown++;
-            }
+            Map<String, String> byCluster = new LinkedHashMap<>();
+            clusters.forEach(c -> byCluster.put(c.cluster(), c.label()));
+            cells.clusterLabels(byCluster);
         }
         Map<String, Long> sorted = new LinkedHashMap<>();
         counts.entrySet().stream()
@@ -186,10 +193,9 @@ public class Annotator {
                 shared,
                 genes.size(),
                 sorted,
-                cells.isEmpty() ? 0 : (double) unknown / cells.size(),
+                cells.size() == 0 ? 0 : (double) unknown / cells.size(),
                 clusters,
-                cells,
-                embeddings);
+                cells);
     }
 
     /** A cell's annotation with the vote's label keys shown by name, with their ontology ids. */

@@ -33,10 +33,12 @@ public class JobStore {
     });
     private final Annotator annotator;
     private final Duration retention;
+    private final java.nio.file.Path workDir;
 
     JobStore(Annotator annotator, QueryConfig config) {
         this.annotator = annotator;
         this.retention = Duration.ofMinutes(config.annotate().jobRetentionMinutes());
+        this.workDir = config.annotate().workDir();
     }
 
     /**
@@ -51,7 +53,9 @@ public class JobStore {
             job.running();
             boolean kept = false;
             try {
-                job.succeeded(annotator.annotate(caller, staged, options, job.cellsDone::set));
+                // a job's results go to a spool beside its upload: its memory is bounded by the batch
+                job.succeeded(annotator.annotate(
+                        caller, staged, options, job.cellsDone::set, AnnotatedCells.spooled(workDir)));
                 kept = true;
             } catch (ApiProblem p) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -92,6 +96,9 @@ public class JobStore {
         jobs.values().removeIf(j -> {
             if (j.finished() != null && j.finished().isBefore(limit)) {
                 j.upload.close();
+                if (j.result() != null) {
+                    j.result().cells().close();
+                }
                 return true;
             }
             return false;
@@ -101,6 +108,11 @@ public class JobStore {
     @PreDestroy
     void stop() {
         executor.shutdownNow();
-        jobs.values().forEach(j -> j.upload.close());
+        jobs.values().forEach(j -> {
+            j.upload.close();
+            if (j.result() != null) {
+                j.result().cells().close();
+            }
+        });
     }
 }
