@@ -1,6 +1,7 @@
 package org.liveatlas.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.liveatlas.query.testing.Api.as;
 import static org.liveatlas.query.testing.Api.map;
 import static org.liveatlas.query.testing.Api.postJson;
 import static org.liveatlas.query.testing.Api.vector;
@@ -160,6 +161,87 @@ class SearchIT {
         double incoherent = mix.jsonPath().getDouble("query_coherence");
         assertThat(coherent).isGreaterThan(incoherent);
         assertThat(one.jsonPath().getDouble("query_coherence_fraction")).isBetween(0.0, 1.0);
+        assertThat(one.jsonPath().getString("method")).isEqualTo("embedding_mean");
+    }
+
+    @Test
+    void summedCountsCentroidOfOneTypeFindsThatTypeAsScimilarityBuildsIt() {
+        String label = ATLAS.typeNames().get(3);
+        List<String> ofType = new ArrayList<>();
+        for (int r = 0; r < 150 && ofType.size() < 20; r++) {
+            if (ATLAS.label(SyntheticAtlas.QUERY_STUDY, r).equals(label)) {
+                ofType.add(queryIds(0, 150).get(r));
+            }
+        }
+        Map<String, Object> counts = map(
+                "genes", ATLAS.genes(),
+                "cell_ids", queryIds(0, 150),
+                "counts", ATLAS.queryCounts(0, 150));
+        Response summed =
+                postJson(OUTSIDER_KEY, "/v1/search/centroid", map("counts", counts, "cells", ofType, "k", 50));
+        assertThat(summed.statusCode()).as(summed.asString()).isEqualTo(200);
+        assertThat(summed.jsonPath().getString("method")).isEqualTo("summed_counts");
+        assertThat(summed.jsonPath().getInt("query_cells")).isEqualTo(ofType.size());
+        assertThat(summed.jsonPath().getList("hits.cell.author_label", String.class))
+                .hasSize(50)
+                .containsOnly(label);
+        assertThat(summed.jsonPath().getDouble("query_coherence_fraction")).isBetween(0.0, 1.0);
+
+        // the same cells averaged in embedding space: today's method, still available by name
+        Response mean = postJson(
+                OUTSIDER_KEY,
+                "/v1/search/centroid",
+                map("counts", counts, "cells", ofType, "method", "embedding_mean", "k", 50));
+        assertThat(mean.statusCode()).as(mean.asString()).isEqualTo(200);
+        assertThat(mean.jsonPath().getString("method")).isEqualTo("embedding_mean");
+        assertThat(mean.jsonPath().getList("hits.cell.author_label", String.class))
+                .hasSize(50)
+                .containsOnly(label);
+        assertThat(mean.jsonPath().getList("centroid", Float.class))
+                .isNotEqualTo(summed.jsonPath().getList("centroid", Float.class));
+
+        // summed counts need counts
+        Response noCounts = postJson(
+                OUTSIDER_KEY,
+                "/v1/search/centroid",
+                map("cell_ids", List.of(ATLAS.docId("synth01", 0)), "method", "summed_counts"));
+        assertThat(noCounts.statusCode()).as(noCounts.asString()).isEqualTo(400);
+        assertThat(noCounts.asString()).contains("method-needs-counts");
+    }
+
+    @Test
+    void summedCountsCentroidOfAnUploadedFileUsesTheNamedCells() throws java.io.IOException {
+        String label = ATLAS.typeNames().get(2);
+        List<String> ofType = new ArrayList<>();
+        for (int r = 0; r < 150 && ofType.size() < 15; r++) {
+            if (ATLAS.label(SyntheticAtlas.QUERY_STUDY, r).equals(label)) {
+                ofType.add(queryIds(0, 150).get(r));
+            }
+        }
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("centroid", ".h5ad");
+        try {
+            ATLAS.writeQuery(file, 0, 150);
+            Response r = as(OUTSIDER_KEY)
+                    .multiPart("file", file.toFile())
+                    .multiPart("cells", String.join(",", ofType))
+                    .multiPart("k", "40")
+                    .post("/v1/search/centroid");
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+            assertThat(r.jsonPath().getString("method")).isEqualTo("summed_counts");
+            assertThat(r.jsonPath().getInt("query_cells")).isEqualTo(ofType.size());
+            assertThat(r.jsonPath().getList("hits.cell.author_label", String.class))
+                    .hasSize(40)
+                    .containsOnly(label);
+
+            Response unknown = as(OUTSIDER_KEY)
+                    .multiPart("file", file.toFile())
+                    .multiPart("cells", "no-such-cell")
+                    .post("/v1/search/centroid");
+            assertThat(unknown.statusCode()).as(unknown.asString()).isEqualTo(422);
+            assertThat(unknown.asString()).contains("unknown-cells");
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
     }
 
     @Test
@@ -188,6 +270,13 @@ class SearchIT {
         assertThat(r.jsonPath().getList("search.hits.cell.author_label", String.class))
                 .hasSize(30)
                 .containsOnly(ATLAS.typeNames().get(type));
+        // scanpy's score_genes selection at the 1 - top_fraction quantile, then SCimilarity's summed counts
+        assertThat(r.jsonPath().getDouble("quantile")).isCloseTo(0.9, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(r.jsonPath().getInt("control_genes")).isPositive();
+        assertThat(r.jsonPath().getDouble("min_selected_score"))
+                .isGreaterThanOrEqualTo(r.jsonPath().getDouble("threshold"));
+        assertThat(r.jsonPath().getString("search.method")).isEqualTo("summed_counts");
+        assertThat(r.jsonPath().getInt("search.query_cells")).isEqualTo(15);
     }
 
     static List<String> queryIds(int from, int to) {

@@ -30,6 +30,7 @@ public final class PreparedStudy implements Iterator<PreparedChunk>, AutoCloseab
     private int nextRow;
     private PreparedChunk pending;
     private int pendingFirstRow;
+    private boolean keepCounts;
 
     PreparedStudy(StudyReader reader, GeneAlignment alignment, CellQc qc, int chunkRows, int firstRow) {
         this.reader = reader;
@@ -38,6 +39,15 @@ public final class PreparedStudy implements Iterator<PreparedChunk>, AutoCloseab
         this.cellIds = reader.cellIds();
         this.batches = reader.batches(chunkRows, firstRow);
         this.nextRow = firstRow;
+    }
+
+    /**
+     * Makes the chunks handed out from now on also carry their cells' raw counts aligned to the model's
+     * gene order ({@link PreparedChunk#counts()}), e.g. for SCimilarity's summed-counts centroid.
+     */
+    public PreparedStudy keepCounts() {
+        this.keepCounts = true;
+        return this;
     }
 
     /** The opened study, for its metadata (obs columns, cell ids, format). */
@@ -81,7 +91,8 @@ public final class PreparedStudy implements Iterator<PreparedChunk>, AutoCloseab
             }
             int[] rows = kept.studyRows();
             List<String> ids = Arrays.stream(rows).mapToObj(cellIds::get).toList();
-            pending = new PreparedChunk(rows, ids, LogNormalizer.lognorm(alignment.apply(kept.kept())));
+            CsrBatch aligned = alignment.apply(kept.kept());
+            pending = new PreparedChunk(rows, ids, LogNormalizer.lognorm(aligned), keepCounts ? aligned : null);
             pendingFirstRow = first;
         }
         return pending != null;

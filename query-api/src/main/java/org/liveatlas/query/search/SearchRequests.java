@@ -1,6 +1,7 @@
 package org.liveatlas.query.search;
 
 import java.util.List;
+import org.liveatlas.query.annotate.JsonCounts;
 
 /** Bodies of the search endpoints (snake_case JSON). */
 public final class SearchRequests {
@@ -25,7 +26,20 @@ public final class SearchRequests {
 
     /**
      * {@code POST /v1/search/centroid}: the centroid of the given cells, searched for its {@code k}
-     * nearest cells, with the query coherence.
+     * nearest cells, with the query coherence. The cells come as exactly one of {@code embeddings},
+     * {@code cellIds} (indexed cells) and {@code counts} (raw counts, as for {@code /v1/annotate}).
+     *
+     * @param counts raw counts of query cells
+     * @param cells with {@code counts}: the cell ids to use (default all)
+     * @param method {@code summed_counts} (SCimilarity's, the default with counts) or {@code embedding_mean}
+     *     (the only one for embeddings and cell ids)
      */
-    public record Centroid(List<float[]> embeddings, List<String> cellIds, Integer k, SearchFilters filters) {}
+    public record Centroid(
+            List<float[]> embeddings,
+            List<String> cellIds,
+            JsonCounts counts,
+            List<String> cells,
+            String method,
+            Integer k,
+            SearchFilters filters) {}
 }

@@ -6,11 +6,17 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.Arrays;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.liveatlas.query.annotate.Uploads;
+import org.liveatlas.query.config.QueryConfig;
 import org.liveatlas.query.problem.ApiProblem;
 import org.liveatlas.query.security.CurrentCaller;
 
-/** {@code /v1/search/nearest|radius|centroid}: cells near given embeddings or indexed cells. */
+/** {@code /v1/search/nearest|radius|centroid}: cells near given embeddings, indexed cells or uploaded counts. */
 @Path("/v1/search")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -20,6 +26,15 @@ public class SearchResource {
 
     @Inject
     CurrentCaller caller;
+
+    @Inject
+    CountsCentroidSearch countsCentroid;
+
+    @Inject
+    Uploads uploads;
+
+    @Inject
+    QueryConfig config;
 
     @POST
     @Path("/nearest")
@@ -37,9 +52,68 @@ public class SearchResource {
 
     @POST
     @Path("/centroid")
-    @Operation(summary = "The nearest cells of the centroid of the query cells, with the query coherence")
+    @Operation(
+            summary = "The nearest cells of the centroid of the query cells (embeddings, cell_ids or raw counts;"
+                    + " method summed_counts or embedding_mean), with the query coherence")
     public SearchResults.Centroid centroid(SearchRequests.Centroid body) {
-        return search.centroid(caller.get(), require(body));
+        var c = caller.get();
+        SearchRequests.Centroid r = require(body);
+        if (r.counts() == null) {
+            if (r.cells() != null && !r.cells().isEmpty()) {
+                throw ApiProblem.badRequest("invalid-value", "'cells' picks cells of posted 'counts'; none were posted")
+                        .with("field", "cells");
+            }
+            return search.centroid(c, r);
+        }
+        boolean hasE = r.embeddings() != null && !r.embeddings().isEmpty();
+        boolean hasC = r.cellIds() != null && !r.cellIds().isEmpty();
+        if (hasE || hasC) {
+            throw ApiProblem.badRequest(
+                    "query-missing", "give the query cells as one of 'embeddings', 'cell_ids' and 'counts'");
+        }
+        CentroidMethod method = CentroidMethod.parse(r.method(), CentroidMethod.SUMMED_COUNTS);
+        int k = r.k() == null ? config.search().defaultK() : r.k();
+        try (Uploads.Staged staged =
+                uploads.stageJson(r.counts(), config.annotate().syncMaxCells())) {
+            return countsCentroid.run(
+                    c, staged, r.cells(), method, k, r.filters() == null ? SearchFilters.none() : r.filters());
+        }
+    }
+
+    @POST
+    @Path("/centroid")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(
+            summary = "Centroid search over an uploaded dataset (form fields file, cells = comma-separated obs"
+                    + " names, method, k)")
+    public SearchResults.Centroid centroidFile(
+            @RestForm("file") FileUpload file,
+            @RestForm("cells") String cells,
+            @RestForm("method") String method,
+            @RestForm("k") String k) {
+        var c = caller.get();
+        if (file == null || file.uploadedFile() == null) {
+            throw ApiProblem.badRequest("missing-file", "send the dataset in the multipart form field 'file'");
+        }
+        List<String> names = cells == null
+                ? List.of()
+                : Arrays.stream(cells.split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
+        CentroidMethod m = CentroidMethod.parse(method, CentroidMethod.SUMMED_COUNTS);
+        int kk = config.search().defaultK();
+        if (k != null && !k.isBlank()) {
+            try {
+                kk = Integer.parseInt(k.trim());
+            } catch (NumberFormatException e) {
+                throw ApiProblem.badRequest("wrong-type", "k '" + k + "' is not an integer")
+                        .with("field", "k");
+            }
+        }
+        try (Uploads.Staged staged = uploads.stageFile(file.uploadedFile(), file.fileName())) {
+            return countsCentroid.run(c, staged, names, m, kk, SearchFilters.none());
+        }
     }
 
     static <T> T require(T body) {

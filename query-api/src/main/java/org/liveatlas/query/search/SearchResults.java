@@ -22,14 +22,18 @@ public final class SearchResults {
     /**
      * Centroid or signature search answer.
      *
+     * @param method how the centroid was built: {@code summed_counts} (SCimilarity's: the query cells' raw
+     *     counts summed, log-normalised and embedded as one cell) or {@code embedding_mean} (the mean
+     *     direction of the query cells' embeddings)
      * @param queryCells cells the centroid was built from
-     * @param centroid the centroid (unit vector)
+     * @param centroid the centroid's embedding (unit vector)
      * @param hits its nearest cells
      * @param queryCoherence SCimilarity's coherence: mean overlap (0..100) of cluster-mean searches with the hits
      * @param queryCoherenceFraction the coherence over the neighbours searched per cluster, in [0, 1]
      */
     public record Centroid(
             String modelVersion,
+            String method,
             int queryCells,
             float[] centroid,
             List<CellHit> hits,

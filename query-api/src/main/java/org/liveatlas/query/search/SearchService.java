@@ -54,6 +54,13 @@ public class SearchService {
 
     /** The nearest cells of the centroid of the query cells, with the query coherence. */
     public SearchResults.Centroid centroid(Caller caller, SearchRequests.Centroid r) {
+        if (CentroidMethod.parse(r.method(), CentroidMethod.EMBEDDING_MEAN) != CentroidMethod.EMBEDDING_MEAN) {
+            throw ApiProblem.badRequest(
+                            "method-needs-counts",
+                            "method summed_counts (SCimilarity's) sums the query cells' raw counts; post 'counts' or"
+                                    + " upload a file, or use method embedding_mean with embeddings or cell_ids")
+                    .with("field", "method");
+        }
         int k = checkK(r.k() == null ? config.search().defaultK() : r.k());
         List<float[]> queries = queries(caller, r.embeddings(), r.cellIds());
         return centroidOf(caller, queries, k, filters(r.filters()));
@@ -83,6 +90,32 @@ public class SearchService {
             throw ApiProblem.unprocessable(
                     "no-centroid", "the query cells' embeddings cancel out; their centroid has no direction");
         }
+        return search(index, caller, CentroidMethod.EMBEDDING_MEAN, centroid, vectors, k, filters);
+    }
+
+    /**
+     * Searches a centroid already built ({@code method} says how) on the leased model's index ({@code
+     * target}, empty: the alias); the query coherence comes from the query cells' own embeddings.
+     */
+    public SearchResults.Centroid searchCentroid(
+            java.util.Optional<String> target,
+            Caller caller,
+            CentroidMethod method,
+            float[] centroid,
+            List<float[]> cells,
+            int k,
+            SearchFilters filters) {
+        return search(index.on(target), caller, method, centroid, cells.toArray(new float[0][]), k, filters);
+    }
+
+    private SearchResults.Centroid search(
+            CellIndex index,
+            Caller caller,
+            CentroidMethod method,
+            float[] centroid,
+            float[][] vectors,
+            int k,
+            SearchFilters filters) {
         Query filter = CellIndex.filter(caller, filters, false, null);
         List<CellHit> hits = index.nearest(List.of(centroid), k, filter).get(0);
         IndexNeighbourSearch search = new IndexNeighbourSearch(
@@ -92,7 +125,13 @@ public class SearchService {
         QueryCoherence coherence = QueryCoherence.compute(
                 search, vectors, hits.stream().map(CellHit::id).toList(), kmeans, SearchDefaults.COHERENCE_K);
         return new SearchResults.Centroid(
-                version(), vectors.length, centroid, hits, coherence.queryCoherence(), coherence.fraction());
+                version(),
+                method.wire(),
+                vectors.length,
+                centroid,
+                hits,
+                coherence.queryCoherence(),
+                coherence.fraction());
     }
 
     /** Checks a k against the configured maximum. */

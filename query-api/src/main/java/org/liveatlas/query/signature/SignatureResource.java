@@ -18,7 +18,10 @@ import org.liveatlas.query.problem.ApiProblem;
 import org.liveatlas.query.search.SearchFilters;
 import org.liveatlas.query.security.CurrentCaller;
 
-/** {@code POST /v1/search/signature}: cells of the upload scoring highest on a gene list form the centroid. */
+/**
+ * {@code POST /v1/search/signature}: cells of the upload scoring highest on a gene list (scanpy's {@code
+ * score_genes}, as SCimilarity) form the summed-counts centroid.
+ */
 @Path("/v1/search/signature")
 @Produces(MediaType.APPLICATION_JSON)
 public class SignatureResource {
@@ -42,12 +45,20 @@ public class SignatureResource {
      *
      * @param counts the cells to score
      * @param genes the signature's gene symbols
-     * @param topFraction share of cells (top scores) forming the centroid, default 0.1
+     * @param topFraction share of cells (top scores) forming the centroid, default 0.1: the cells scoring at
+     *     least the {@code 1 - top_fraction} quantile
+     * @param quantile instead of {@code top_fraction}: the score quantile where the selection starts
+     *     (SCimilarity's tutorial: 0.999)
      * @param k hits of the centroid search
      * @param filters metadata filters
      */
     public record JsonRequest(
-            JsonCounts counts, List<String> genes, Double topFraction, Integer k, SearchFilters filters) {}
+            JsonCounts counts,
+            List<String> genes,
+            Double topFraction,
+            Double quantile,
+            Integer k,
+            SearchFilters filters) {}
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -67,7 +78,7 @@ public class SignatureResource {
                     c,
                     staged,
                     body.genes(),
-                    body.topFraction() == null ? DEFAULT_TOP_FRACTION : body.topFraction(),
+                    quantile(body.topFraction(), body.quantile()),
                     body.k() == null ? config.search().defaultK() : body.k(),
                     body.filters() == null ? SearchFilters.none() : body.filters());
         }
@@ -75,11 +86,14 @@ public class SignatureResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Operation(summary = "Signature search over an uploaded dataset (form fields file, genes, top_fraction, k)")
+    @Operation(
+            summary = "Signature search over an uploaded dataset (form fields file, genes, top_fraction or quantile,"
+                    + " k)")
     public SignatureSearch.Answer file(
             @RestForm("file") FileUpload file,
             @RestForm("genes") String genes,
             @RestForm("top_fraction") String topFraction,
+            @RestForm("quantile") String quantile,
             @RestForm("k") String k) {
         var c = caller.get();
         if (file == null || file.uploadedFile() == null) {
@@ -92,11 +106,29 @@ public class SignatureResource {
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .toList();
-        double fraction = parse(topFraction, "top_fraction", DEFAULT_TOP_FRACTION);
+        Double fraction = topFraction == null || topFraction.isBlank() ? null : parse(topFraction, "top_fraction", 0);
+        Double q = quantile == null || quantile.isBlank() ? null : parse(quantile, "quantile", 0);
         int kk = (int) parse(k, "k", config.search().defaultK());
         try (Uploads.Staged staged = uploads.stageFile(file.uploadedFile(), file.fileName())) {
-            return signature.run(c, staged, list, fraction, kk, SearchFilters.none());
+            return signature.run(c, staged, list, quantile(fraction, q), kk, SearchFilters.none());
         }
+    }
+
+    /** The selection quantile: {@code quantile}, or {@code 1 - top_fraction} (default 0.1), not both. */
+    static double quantile(Double topFraction, Double quantile) {
+        if (topFraction != null && quantile != null) {
+            throw ApiProblem.badRequest("invalid-value", "give either 'top_fraction' or 'quantile', not both")
+                    .with("field", "quantile");
+        }
+        if (quantile != null) {
+            return quantile;
+        }
+        double f = topFraction == null ? DEFAULT_TOP_FRACTION : topFraction;
+        if (!(f > 0 && f <= 1)) {
+            throw ApiProblem.badRequest("invalid-value", "top_fraction " + f + " must be in (0, 1]")
+                    .with("field", "top_fraction");
+        }
+        return 1 - f;
     }
 
     private static double parse(String value, String field, double fallback) {

@@ -2,37 +2,38 @@ package org.liveatlas.query.signature;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.liveatlas.core.PoisonInputException;
-import org.liveatlas.core.align.AlignOptions;
-import org.liveatlas.core.matrix.CsrBatch;
 import org.liveatlas.core.prep.PreparedChunk;
 import org.liveatlas.core.prep.PreparedStudy;
-import org.liveatlas.core.prep.PreprocessOptions;
 import org.liveatlas.core.prep.StudyPreprocessor;
-import org.liveatlas.core.qc.QcThresholds;
+import org.liveatlas.core.search.GeneSignatureScore;
 import org.liveatlas.query.annotate.Uploads;
 import org.liveatlas.query.config.QueryConfig;
 import org.liveatlas.query.models.LoadedModel;
 import org.liveatlas.query.models.ModelRegistry;
 import org.liveatlas.query.problem.ApiProblem;
+import org.liveatlas.query.search.CentroidMethod;
+import org.liveatlas.query.search.CountsCentroidSearch;
 import org.liveatlas.query.search.SearchFilters;
 import org.liveatlas.query.search.SearchResults;
 import org.liveatlas.query.search.SearchService;
 import org.liveatlas.query.security.Caller;
 
 /**
- * Marker-signature search: each uploaded cell is scored by the mean lognorm expression of the signature
- * genes; the top-scoring cells' embeddings form the centroid that is searched (with the query
- * coherence), as in SCimilarity's signature-to-centroid workflow.
+ * Marker-signature search as SCimilarity's tutorial does it: every uploaded cell (aligned to the model's genes,
+ * log-normalised) is scored with scanpy's {@code score_genes} ({@link GeneSignatureScore}: mean of the
+ * signature genes minus mean of expression-matched control genes), the cells scoring at least the {@code
+ * quantile} of all scores are selected, and their summed raw counts form the centroid that is embedded and
+ * searched ({@code search_centroid_nearest}), with the query coherence over the selected cells' embeddings.
+ * The upload is read three times (gene means, scores, selected cells) rather than held in memory.
  */
 @ApplicationScoped
 public class SignatureSearch {
-    private static final QcThresholds QC = new QcThresholds(1, 1, 1.0);
-
     private final ModelRegistry models;
     private final SearchService search;
     private final QueryConfig config;
@@ -48,59 +49,67 @@ public class SignatureSearch {
      *
      * @param genesFound signature genes in the model's gene order
      * @param genesMissing signature genes not in it (ignored)
+     * @param controlGenes number of control genes the scores subtract
      * @param cellsScored uploaded cells scored
-     * @param selectedCellIds the top-scoring cells that form the centroid
+     * @param quantile the score quantile the selection starts at
+     * @param threshold that quantile of the scores: cells scoring at least this are selected
+     * @param selectedCellIds the selected cells, which form the centroid
      * @param minSelectedScore lowest score among them
      * @param search the centroid search
      */
     public record Answer(
             List<String> genesFound,
             List<String> genesMissing,
+            int controlGenes,
             int cellsScored,
+            double quantile,
+            double threshold,
             List<String> selectedCellIds,
             double minSelectedScore,
             SearchResults.Centroid search) {}
 
-    /** Runs the search on a staged upload. */
+    /** Runs the search on a staged upload; {@code quantile} is the score quantile where the selection starts. */
     public Answer run(
             Caller caller,
             Uploads.Staged staged,
             List<String> signature,
-            double topFraction,
+            double quantile,
             int k,
             SearchFilters filters) {
         try (LoadedModel.Lease lease = models.lease()) {
-            return run(lease.model(), lease.index(), caller, staged, signature, topFraction, k, filters);
+            return run(lease.model(), lease.index(), caller, staged, signature, quantile, k, filters);
         }
     }
 
     private Answer run(
             LoadedModel model,
-            java.util.Optional<String> index,
+            Optional<String> index,
             Caller caller,
             Uploads.Staged staged,
             List<String> signature,
-            double topFraction,
+            double quantile,
             int k,
             SearchFilters filters) {
         if (signature == null || signature.isEmpty()) {
             throw ApiProblem.badRequest("missing-genes", "give the signature as a list of gene symbols in 'genes'");
         }
-        if (!(topFraction > 0 && topFraction <= 1)) {
-            throw ApiProblem.badRequest("invalid-value", "top_fraction " + topFraction + " must be in (0, 1]")
-                    .with("field", "top_fraction");
+        if (!(quantile >= 0 && quantile < 1)) {
+            throw ApiProblem.badRequest(
+                            "invalid-value",
+                            "the selection quantile " + quantile + " must be in [0, 1) (top_fraction in (0, 1])")
+                    .with("field", "quantile");
         }
         search.checkK(k);
         List<String> genes = model.folder().geneOrder();
         Map<String, Integer> position = new HashMap<>();
         for (int i = 0; i < genes.size(); i++) {
-            position.putIfAbsent(genes.get(i).toUpperCase(java.util.Locale.ROOT), i);
+            position.putIfAbsent(genes.get(i).toUpperCase(Locale.ROOT), i);
         }
         List<String> found = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         List<Integer> columns = new ArrayList<>();
         for (String g : signature) {
-            Integer p = g == null ? null : position.get(g.trim().toUpperCase(java.util.Locale.ROOT));
+            Integer p = g == null ? null : position.get(g.trim().toUpperCase(Locale.ROOT));
             if (p == null) {
                 missing.add(g);
             } else if (!columns.contains(p)) {
@@ -115,57 +124,68 @@ public class SignatureSearch {
                                     + " symbols such as CD19 or MS4A1")
                     .with("field", "genes");
         }
-        boolean[] inSignature = new boolean[genes.size()];
-        columns.forEach(c -> inSignature[c] = true);
+        int minShared = config.annotate().minSharedGenes();
+        StudyPreprocessor prep = CountsCentroidSearch.preprocessor(genes, minShared);
 
-        AlignOptions align =
-                AlignOptions.DEFAULT.withMinSharedGenes(config.annotate().minSharedGenes());
-        StudyPreprocessor prep = new StudyPreprocessor(
-                genes, PreprocessOptions.DEFAULT.withQc(QC).withAlign(align));
-        int dim = model.encoder().latentDim();
-        List<String> ids = new ArrayList<>();
-        List<Double> scores = new ArrayList<>();
-        List<float[]> vectors = new ArrayList<>();
-        try (PreparedStudy study = prep.open("signature", staged.input())) {
-            while (study.hasNext()) {
-                PreparedChunk chunk = study.next();
-                CsrBatch x = chunk.expression();
-                float[] flat = model.encoder().embed(x);
-                for (int r = 0; r < x.rows(); r++) {
-                    double sum = 0;
-                    for (int p = x.indptr()[r]; p < x.indptr()[r + 1]; p++) {
-                        if (inSignature[x.indices()[p]]) {
-                            sum += x.values()[p];
-                        }
-                    }
-                    ids.add(chunk.cellIds().get(r));
-                    scores.add(sum / columns.size());
-                    vectors.add(Arrays.copyOfRange(flat, r * dim, (r + 1) * dim));
-                }
-            }
-        } catch (PoisonInputException e) {
-            throw ApiProblem.unprocessable("unusable-input", staged.scrub(e.getMessage()));
+        // pass 1: every gene's mean lognorm over all cells, for the expression bins of the controls
+        GeneSignatureScore.GeneMeans means = new GeneSignatureScore.GeneMeans(genes.size());
+        read(prep, staged, chunk -> means.add(chunk.expression()));
+        if (means.cells() == 0) {
+            throw ApiProblem.unprocessable("empty-matrix", "the upload holds no cells");
         }
-        if (ids.isEmpty()) {
-            throw ApiProblem.unprocessable("empty-matrix", "no cell of the upload has any counts");
-        }
-        Integer[] order = new Integer[ids.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Double.compare(scores.get(b), scores.get(a)));
-        int take = Math.max(1, (int) Math.ceil(topFraction * ids.size()));
-        List<String> selected = new ArrayList<>(take);
-        List<float[]> selectedVectors = new ArrayList<>(take);
-        for (int i = 0; i < take; i++) {
-            selected.add(ids.get(order[i]));
-            selectedVectors.add(vectors.get(order[i]));
-        }
-        if (scores.get(order[0]) == 0) {
+        double[] geneMeans = means.means();
+        if (columns.stream().allMatch(c -> geneMeans[c] == 0)) {
             throw ApiProblem.unprocessable(
                     "signature-not-expressed", "no uploaded cell expresses any of the signature genes " + found);
         }
-        SearchResults.Centroid result = search.centroidOf(index, caller, selectedVectors, k, filters);
-        return new Answer(found, missing, ids.size(), selected, scores.get(order[take - 1]), result);
+        GeneSignatureScore scorer;
+        try {
+            scorer = GeneSignatureScore.plan(
+                    columns.stream().mapToInt(Integer::intValue).toArray(), geneMeans);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.unprocessable("no-control-genes", e.getMessage());
+        }
+
+        // pass 2: the scores, then SCimilarity's selection: score >= the quantile of all scores
+        List<String> ids = new ArrayList<>();
+        List<double[]> parts = new ArrayList<>();
+        read(prep, staged, chunk -> {
+            ids.addAll(chunk.cellIds());
+            parts.add(scorer.score(chunk.expression()));
+        });
+        double[] scores =
+                parts.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
+        double threshold = GeneSignatureScore.quantile(scores, quantile);
+        boolean[] selected = new boolean[scores.length];
+        double minSelected = Double.POSITIVE_INFINITY;
+        for (int i : GeneSignatureScore.selectAtLeast(scores, threshold)) {
+            selected[i] = true;
+            minSelected = Math.min(minSelected, scores[i]);
+        }
+
+        // pass 3: the selected cells' summed counts (the centroid) and embeddings (the coherence)
+        CountsCentroidSearch.QueryCells cells =
+                CountsCentroidSearch.gather(model, staged, minShared, (i, id) -> i < selected.length && selected[i]);
+        SearchResults.Centroid result =
+                cells.search(search, index, caller, CentroidMethod.SUMMED_COUNTS, model, k, filters);
+        return new Answer(
+                found,
+                missing,
+                scorer.controlColumns().length,
+                scores.length,
+                quantile,
+                threshold,
+                cells.ids(),
+                minSelected,
+                result);
+    }
+
+    private static void read(
+            StudyPreprocessor prep, Uploads.Staged staged, java.util.function.Consumer<PreparedChunk> f) {
+        try (PreparedStudy study = prep.open("signature", staged.input())) {
+            study.forEachRemaining(f);
+        } catch (PoisonInputException e) {
+            throw ApiProblem.unprocessable("unusable-input", staged.scrub(e.getMessage()));
+        }
     }
 }
