@@ -60,7 +60,9 @@ public abstract class AnnotatedCells implements Iterable<CellAnnotation>, AutoCl
             @Override
             public CellAnnotation next() {
                 CellAnnotation c = it.next();
-                return c.cluster() == null ? c : c.withCluster(c.cluster(), labels.get(c.cluster()));
+                return c.cluster() == null || !labels.containsKey(c.cluster())
+                        ? c
+                        : c.withCluster(c.cluster(), labels.get(c.cluster()));
             }
         };
     }
