@@ -6,12 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.SysPropConfigSource;
-import java.io.StringWriter;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.liveatlas.query.config.QueryConfig;
-import org.opensearch.client.json.jackson.JacksonJsonpMapper;
-import org.opensearch.client.opensearch._types.query_dsl.Query;
 
 class EfSearchRuleTest {
 
@@ -72,31 +69,6 @@ class EfSearchRuleTest {
         assertThatThrownBy(() -> new EfSearchRule(2, 1, 10).efSearch(0)).hasMessageContaining("k 0");
     }
 
-    @Test
-    void theNearestQueryCarriesTheRulesEfSearchBesideKAndTheFilter() {
-        CellIndex index = new CellIndex(null, "cells", new EfSearchRule(2, 100, 2000));
-        Query filter = Query.of(q -> q.term(t -> t.field("reference").value(v -> v.booleanValue(true))));
-        String json = json(index.nearestQuery(new float[] {0.6f, 0.8f}, 50, filter));
-        assertThat(json)
-                .contains("\"k\":50")
-                .contains("\"method_parameters\":{\"ef_search\":100}")
-                .contains("\"filter\":{\"term\":{\"reference\"");
-        assertThat(json(index.nearestQuery(new float[] {0.6f, 0.8f}, 300, filter)))
-                .contains("\"k\":300")
-                .contains("\"method_parameters\":{\"ef_search\":600}");
-    }
-
-    @Test
-    void thePlainKnnAndTheRadialQueriesSendNoMethodParameters() {
-        Query filter = Query.of(q -> q.matchAll(m -> m));
-        assertThat(json(CellIndex.knn(new float[] {1, 0}, 10, filter))).doesNotContain("method_parameters");
-        assertThat(json(CellIndex.radial(new float[] {1, 0}, 0.2, filter)))
-                .contains("min_score")
-                .doesNotContain("method_parameters");
-        assertThatThrownBy(() -> CellIndex.knn(new float[] {1, 0}, 10, 5, filter))
-                .hasMessageContaining("below k");
-    }
-
     private static QueryConfig.Search search(Map<String, String> properties) {
         return new SmallRyeConfigBuilder()
                 .addDefaultInterceptors()
@@ -106,14 +78,5 @@ class EfSearchRuleTest {
                 .build()
                 .getConfigMapping(QueryConfig.class)
                 .search();
-    }
-
-    private static String json(Query q) {
-        JacksonJsonpMapper mapper = new JacksonJsonpMapper();
-        StringWriter out = new StringWriter();
-        try (var g = mapper.jsonProvider().createGenerator(out)) {
-            q.serialize(g, mapper);
-        }
-        return out.toString();
     }
 }
