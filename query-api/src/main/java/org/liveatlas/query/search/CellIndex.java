@@ -135,8 +135,8 @@ public class CellIndex {
     /**
      * A radial k-NN query: every accepted cell within cosine distance {@code maxDist}. It has no
      * ef_search: for the lucene engine a radial query is Lucene's vector similarity query, which
-     * traverses the graph while candidates score at least {@code min_score} and ignores
-     * {@code method_parameters}.
+     * follows the graph while candidates score at least {@code min_score}, and OpenSearch 2.19 refuses
+     * {@code method_parameters} on it (400, "Unknown parameter 'ef_search'").
      */
     public static Query radial(float[] vector, double maxDist, Query filter) {
         // OpenSearch wants min_score > 0; max_dist 2 (every cell) maps to 0, so take the smallest positive
