@@ -10,6 +10,8 @@ import static org.liveatlas.query.testing.AtlasTestResource.OUTSIDER_KEY;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,14 +19,26 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.liveatlas.core.search.Distances;
+import org.liveatlas.query.search.CellIndex;
+import org.liveatlas.query.search.SearchFilters;
+import org.liveatlas.query.security.Caller;
 import org.liveatlas.query.testing.AtlasTestResource;
 import org.liveatlas.query.testing.SyntheticAtlas;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.query_dsl.Query;
+import org.opensearch.client.opensearch.core.SearchResponse;
 
 /** Nearest, radius, centroid and signature searches against the real OpenSearch with the synthetic atlas. */
 @QuarkusTest
 @QuarkusTestResource(AtlasTestResource.class)
 class SearchIT {
     static final SyntheticAtlas ATLAS = SyntheticAtlas.shared();
+
+    @Inject
+    CellIndex cells;
+
+    @Inject
+    OpenSearchClient client;
 
     @Test
     void nearestReturnsThePlantedCellFirstWithItsMetadataAndCosineDistance() {
@@ -102,6 +116,49 @@ class SearchIT {
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
         assertThat(r.jsonPath().getString("results[0].cell_id")).isEqualTo(id);
         assertThat(r.jsonPath().getString("results[0].hits[0].id")).isEqualTo(id);
+    }
+
+    @Test
+    void nearestSearchesWithTheEfSearchOfTheRuleAndReturnsTheExactNeighbours() throws IOException {
+        float[] q = ATLAS.embedding("synth02", firstIndexedRow("synth02", 0));
+        Query filter = CellIndex.filter(Caller.anonymous(), SearchFilters.none(), false, null);
+        int k = 5;
+        int ef = cells.efSearchRule().efSearch(k);
+        assertThat(ef).as("the shipped rule searches more candidates than k").isGreaterThan(k);
+        // lucene's k-NN query matches the best max(k, ef_search) accepted cells: without the parameter
+        // OpenSearch would match k
+        SearchResponse<Void> sent = client.search(
+                s -> s.index(cells.index())
+                        .size(k)
+                        .trackTotalHits(t -> t.enabled(true))
+                        .source(src -> src.fetch(false))
+                        .query(cells.nearestQuery(q, k, filter)),
+                Void.class);
+        assertThat(sent.hits().total().value()).isEqualTo(ef);
+        assertThat(sent.hits().hits()).hasSize(k);
+        SearchResponse<Void> plain = client.search(
+                s -> s.index(cells.index())
+                        .size(k)
+                        .trackTotalHits(t -> t.enabled(true))
+                        .source(src -> src.fetch(false))
+                        .query(CellIndex.knn(q, k, filter)),
+                Void.class);
+        assertThat(plain.hits().total().value()).isEqualTo(k);
+
+        // through the API: the 40 nearest public cells of an exact search, in order
+        List<String> exact = new ArrayList<>();
+        for (String s : List.of("synth01", "synth02")) {
+            for (int r = 0; r < SyntheticAtlas.CELLS_PER_STUDY; r++) {
+                if (ATLAS.indexed(s, r)) {
+                    exact.add(ATLAS.docId(s, r));
+                }
+            }
+        }
+        exact.sort(java.util.Comparator.comparingDouble(
+                id -> Distances.cosineDistance(q, ATLAS.embedding(id.split(":")[0], rowOf(id)))));
+        Response r = postJson(OUTSIDER_KEY, "/v1/search/nearest", map("embeddings", List.of(vector(q)), "k", 40));
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        assertThat(r.jsonPath().getList("results[0].hits.id", String.class)).isEqualTo(exact.subList(0, 40));
     }
 
     @Test

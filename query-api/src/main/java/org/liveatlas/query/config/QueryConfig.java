@@ -147,6 +147,22 @@ public interface QueryConfig {
         /** Most hits a radius search returns before it reports truncation. */
         @WithDefault("10000")
         int maxRadiusHits();
+
+        /**
+         * Candidates per requested neighbour of a nearest (k-NN) query: the HNSW {@code ef_search} sent
+         * is {@code max(k, min(ef-search-max, max(ef-search-min, ceil(ef-search-factor * k))))} (see
+         * {@code EfSearchRule}); 1 (with {@code ef-search-min} 1) is the engine's default ef = k.
+         */
+        @WithDefault("2")
+        double efSearchFactor();
+
+        /** Fewest HNSW candidates of a nearest query (small k need a wider search for the same recall). */
+        @WithDefault("100")
+        int efSearchMin();
+
+        /** Most HNSW candidates of a nearest query, unless k itself is larger (bounds latency). */
+        @WithDefault("2000")
+        int efSearchMax();
     }
 
     /**

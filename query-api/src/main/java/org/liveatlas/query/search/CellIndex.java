@@ -13,6 +13,7 @@ import org.liveatlas.query.problem.ApiProblem;
 import org.liveatlas.query.security.Caller;
 import org.liveatlas.query.security.VisibilityFilter;
 import org.liveatlas.schemas.index.IndexMappings;
+import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.query_dsl.BoolQuery;
@@ -35,23 +36,32 @@ public class CellIndex {
 
     private static final String FIELD = IndexMappings.VECTOR_FIELD;
     private static final int MSEARCH_BATCH = 64;
+    private static final String EF_SEARCH = "ef_search";
 
     private final OpenSearchClient client;
     private final String index;
+    private final EfSearchRule efSearch;
 
     @jakarta.inject.Inject
     CellIndex(OpenSearchClient client, QueryConfig config) {
-        this(client, config.opensearch().cellsIndex());
+        this(client, config.opensearch().cellsIndex(), EfSearchRule.of(config.search()));
     }
 
-    private CellIndex(OpenSearchClient client, String index) {
+    /** Searches of {@code index} (an index or alias) whose nearest queries use {@code efSearch}. */
+    public CellIndex(OpenSearchClient client, String index, EfSearchRule efSearch) {
         this.client = client;
         this.index = index;
+        this.efSearch = efSearch;
     }
 
     /** The same searches on {@code target} (a concrete cells index) instead of the configured alias. */
     public CellIndex on(java.util.Optional<String> target) {
-        return target.isEmpty() || target.get().equals(index) ? this : new CellIndex(client, target.get());
+        return target.isEmpty() || target.get().equals(index) ? this : new CellIndex(client, target.get(), efSearch);
+    }
+
+    /** The rule giving the HNSW {@code ef_search} of each nearest query. */
+    public EfSearchRule efSearchRule() {
+        return efSearch;
     }
 
     /** Name of the index or alias searched. */
@@ -89,13 +99,45 @@ public class CellIndex {
         return Query.of(q -> q.bool(b.build()));
     }
 
-    /** A k-NN query for {@code k} neighbours of {@code vector} among the cells {@code filter} accepts. */
+    /**
+     * A k-NN query for {@code k} neighbours of {@code vector} among the cells {@code filter} accepts,
+     * searched with the engine's default ef_search = k. It matches exactly {@code k} cells (fewer if
+     * fewer are accepted), so it suits callers that count the matched cells (aggregations); the nearest
+     * search uses {@link #nearestQuery}.
+     */
     public static Query knn(float[] vector, int k, Query filter) {
         return Query.of(
                 q -> q.knn(kn -> kn.field(FIELD).vector(boxed(vector)).k(k).filter(filter)));
     }
 
-    /** A radial k-NN query: every accepted cell within cosine distance {@code maxDist}. */
+    /**
+     * A k-NN query for {@code k} neighbours searched with HNSW candidate list {@code efSearch} ({@code
+     * "method_parameters": {"ef_search": efSearch}}). The lucene engine then matches the best {@code
+     * max(k, efSearch)} cells per shard: the search's {@code size} must be {@code k} to return the k
+     * nearest (as {@link #nearest} does). The filter stays inside the k-NN query (efficient filtering).
+     */
+    public static Query knn(float[] vector, int k, int efSearch, Query filter) {
+        if (efSearch < k) {
+            throw new IllegalArgumentException("ef_search " + efSearch + " is below k " + k);
+        }
+        return Query.of(q -> q.knn(kn -> kn.field(FIELD)
+                .vector(boxed(vector))
+                .k(k)
+                .methodParameters(EF_SEARCH, JsonData.of(efSearch))
+                .filter(filter)));
+    }
+
+    /** The k-NN query of {@link #nearest}: {@code k} neighbours with this index's ef_search rule. */
+    public Query nearestQuery(float[] vector, int k, Query filter) {
+        return knn(vector, k, efSearch.efSearch(k), filter);
+    }
+
+    /**
+     * A radial k-NN query: every accepted cell within cosine distance {@code maxDist}. It has no
+     * ef_search: for the lucene engine a radial query is Lucene's vector similarity query, which
+     * follows the graph while candidates score at least {@code min_score}, and OpenSearch 2.19 refuses
+     * {@code method_parameters} on it (400, "Unknown parameter 'ef_search'").
+     */
     public static Query radial(float[] vector, double maxDist, Query filter) {
         // OpenSearch wants min_score > 0; max_dist 2 (every cell) maps to 0, so take the smallest positive
         float minScore = Math.max((float) Distances.fromCosineDistance(SCORE_SPACE, maxDist), Float.MIN_NORMAL);
@@ -103,11 +145,14 @@ public class CellIndex {
                 kn -> kn.field(FIELD).vector(boxed(vector)).minScore(minScore).filter(filter)));
     }
 
-    /** The {@code k} nearest accepted cells of each query, in order of distance. */
+    /**
+     * The {@code k} nearest accepted cells of each query, in order of distance, each searched with the
+     * ef_search of this index's rule.
+     */
     public List<List<CellHit>> nearest(List<float[]> queries, int k, Query filter) {
         List<Query> knns = new ArrayList<>(queries.size());
         for (float[] q : queries) {
-            knns.add(knn(q, k, filter));
+            knns.add(nearestQuery(q, k, filter));
         }
         return multiSearch(knns, k);
     }
