@@ -81,12 +81,36 @@ class ReferenceIndexIT {
                 null,
                 new CellCounts(null, absent.size(), absent.size(), absent.size(), absent.size()),
                 null)));
+        try {
+            followsTheStudy(query, absent, ontologyId, t0);
+        } finally {
+            // withdrawn: its cells leave the index and the votes (also after a failed assertion, so that the other
+            // tests meet the atlas as it was)
+            deleteCopies();
+            publish(StudyStatus.simple(STUDY, VERSION, StudyState.WITHDRAWN, Instant.now()));
+        }
+        long t1 = System.nanoTime();
+        until(() -> annotate(OUTSIDER_KEY, query), r -> fraction(r, absent, "label", SyntheticAtlas.unknown()) >= 0.9);
+        System.out.printf(
+                "[reference] study %s left the votes %.1f s after its withdrawal%n",
+                STUDY, (System.nanoTime() - t1) / 1e9);
+        Response reference = as(OUTSIDER_KEY).get("/v1/reference");
+        assertThat(reference.statusCode()).as(reference.asString()).isEqualTo(200);
+        assertThat(reference.jsonPath().getList("references.model_version")).contains(SyntheticAtlas.MODEL_VERSION);
+        assertThat(reference.jsonPath().getList("references[0].studies"))
+                .doesNotContain(STUDY, SyntheticAtlas.PRIVATE_STUDY);
+    }
+
+    private void followsTheStudy(Path query, List<String> absent, String ontologyId, long t0) throws Exception {
+        // voted by its Cell Ontology id (named by the ontology, or by the most used author label where the
+        // committed extract lacks the term)
         Response voted = until(
-                () -> annotate(OUTSIDER_KEY, query), r -> fraction(r, absent, "label", ATLAS.absentLabel()) >= 0.9);
+                () -> annotate(OUTSIDER_KEY, query), r -> fraction(r, absent, "label_ontology_id", ontologyId) >= 0.9);
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("[reference] study %s voted %.1f s after its StudyStatus%n", STUDY, seconds);
         assertThat(seconds).as("voted with within seconds").isLessThan(30);
-        assertThat(fraction(voted, absent, "label_ontology_id", ontologyId)).isGreaterThanOrEqualTo(0.9);
+        assertThat(fraction(voted, absent, "voted_label_ontology_id", ontologyId))
+                .isGreaterThanOrEqualTo(0.9);
 
         // the member sees both the private study ("classical monocyte") and the copy: one id, one vote (vs_all 1),
         // where split author labels would give each about half the votes
@@ -95,21 +119,11 @@ class ReferenceIndexIT {
         List<Float> vsAll = member.jsonPath().getList("cells.vs_all", Float.class);
         for (int i = 0; i < ids.size(); i++) {
             if (absent.contains(ids.get(i))) {
-                assertThat(vsAll.get(i)).as(ids.get(i)).isGreaterThanOrEqualTo(0.99f);
+                assertThat(vsAll.get(i)).as(ids.get(i)).isGreaterThanOrEqualTo(0.9f);
             }
         }
-        assertThat(fraction(member, absent, "voted_label", ATLAS.absentLabel())).isGreaterThanOrEqualTo(0.9);
-
-        // withdrawn: its cells leave the index and, within seconds, the votes
-        send(
-                "POST",
-                "/" + IndexMappings.CELLS_ALIAS + "/_delete_by_query?refresh=true",
-                "{\"query\":{\"term\":{\"study_id\":\"" + STUDY + "\"}}}");
-        publish(StudyStatus.simple(STUDY, VERSION, StudyState.WITHDRAWN, Instant.now()));
-        until(() -> annotate(OUTSIDER_KEY, query), r -> fraction(r, absent, "label", SyntheticAtlas.unknown()) >= 0.9);
-        Response reference = as(OUTSIDER_KEY).get("/v1/reference");
-        assertThat(reference.statusCode()).as(reference.asString()).isEqualTo(200);
-        assertThat(reference.jsonPath().getList("references.model_version")).contains(SyntheticAtlas.MODEL_VERSION);
+        assertThat(fraction(member, absent, "voted_label_ontology_id", ontologyId))
+                .isGreaterThanOrEqualTo(0.9);
     }
 
     private static List<String> absentCells() {
@@ -121,6 +135,28 @@ class ReferenceIndexIT {
             }
         }
         return out;
+    }
+
+    /** Deletes the copied cells as the pipeline does when a study is withdrawn (this OpenSearch has no delete-by-query). */
+    private void deleteCopies() throws Exception {
+        SyntheticStudy priv = ATLAS.study(SyntheticAtlas.PRIVATE_STUDY);
+        String cells = IndexMappings.cellsIndexName(SyntheticAtlas.MODEL_VERSION);
+        StringBuilder bulk = new StringBuilder();
+        for (int r = 0; r < priv.cells(); r++) {
+            if (ATLAS.indexed(SyntheticAtlas.PRIVATE_STUDY, r)) {
+                bulk.append("{\"delete\":{\"_index\":\"")
+                        .append(cells)
+                        .append("\",\"_id\":\"")
+                        .append(STUDY)
+                        .append(":copy-")
+                        .append(priv.cellIds().get(r))
+                        .append("\"}}\n");
+            }
+        }
+        String answer = send("POST", "/_bulk?refresh=true", bulk.toString());
+        assertThat(JSON.readTree(answer).path("errors").asBoolean(true))
+                .as(answer)
+                .isFalse();
     }
 
     private String indexCopyOfPrivateAbsentCells(String label) throws Exception {

@@ -37,9 +37,8 @@ public record AnnotationResult(
         AnnotatedCells cells) {
 
     /** Columns of the CSV form. */
-    static final String CSV_HEADER =
-            "cell_id,label,voted_label,label_ontology_id,voted_label_ontology_id,unknown,min_dist,max_dist,vs2nd,vs_all,"
-                    + "vs2nd_weighted,vs_all_weighted,neighbours,cluster,cluster_label";
+    static final String CSV_HEADER = "cell_id,label,voted_label,unknown,min_dist,max_dist,vs2nd,vs_all,"
+            + "vs2nd_weighted,vs_all_weighted,neighbours,cluster,cluster_label,label_ontology_id,voted_label_ontology_id";
 
     /** The per-cell results as CSV (RFC 4180 quoting), one header line. */
     public String toCsv() {
@@ -61,10 +60,6 @@ public record AnnotationResult(
                     .append(',')
                     .append(quote(c.votedLabel()))
                     .append(',')
-                    .append(quote(c.labelOntologyId()))
-                    .append(',')
-                    .append(quote(c.votedLabelOntologyId()))
-                    .append(',')
                     .append(c.unknown())
                     .append(',')
                     .append(num(c.minDist()))
@@ -84,6 +79,10 @@ public record AnnotationResult(
                     .append(quote(c.cluster()))
                     .append(',')
                     .append(quote(c.clusterLabel()))
+                    .append(',')
+                    .append(quote(c.labelOntologyId()))
+                    .append(',')
+                    .append(quote(c.votedLabelOntologyId()))
                     .append('\n');
         }
         flush(out, b);

@@ -147,7 +147,7 @@ final class ReferenceSet {
                 segs.add(s);
             }
         }
-        return new ReferenceSet(modelVersion, index, labels, segs, st, sl);
+        return new ReferenceSet(modelVersion, index, labels.without(studyId), segs, st, sl);
     }
 
     /** This set with {@code replaced} segments swapped for {@code merged} (a compaction). */

@@ -45,7 +45,8 @@ class AnnotatedCellsTest {
         for (int i = 0; i < 1000; i++) {
             CellAnnotation want = written.get(i);
             assertThat(read.get(i))
-                    .isEqualTo(want.withCluster(want.cluster(), i % 4 == 0 ? "B cell" : i % 4 == 1 ? "T cell" : want.clusterLabel()));
+                    .isEqualTo(want.withCluster(
+                            want.cluster(), i % 4 == 0 ? "B cell" : i % 4 == 1 ? "T cell" : want.clusterLabel()));
         }
         int n = 0;
         for (float[] e : spool.embeddings()) {

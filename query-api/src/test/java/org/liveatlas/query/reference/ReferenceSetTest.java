@@ -47,6 +47,14 @@ class ReferenceSetTest {
         LabelTable.Label b = set.labels().byKey("b cell");
         assertThat(b.ontologyId()).isNull();
         assertThat(b.name()).isEqualTo("B cell"); // the spelling most cells carry
+        // a private study's wording never names a label public studies carry, and a withdrawn one's leaves
+        ReferenceSet more = set.withStudy(study("s5", "private", "lab-a", rnd, 50, "B CELL", null));
+        assertThat(more.labels().byKey("b cell").name()).isEqualTo("B cell");
+        ReferenceSet louder = more.withStudy(study("s6", "public", null, rnd, 40, "b cell", null));
+        assertThat(louder.labels().byKey("b cell").name()).isEqualTo("b cell");
+        assertThat(louder.withoutStudy("s6").labels().byKey("b cell").name()).isEqualTo("B cell");
+        assertThat(louder.withoutStudy("s6").labels().byKey("b cell").authorLabels())
+                .doesNotContain("b cell");
         // a safelist names a label by id, ontology name or any author label
         for (String name : List.of("CD4 T cell", "cl:0000624", "CD4-positive, alpha-beta T cell")) {
             boolean[] ok = set.labels().accepted(LabelFilter.safelist(List.of(name)));
