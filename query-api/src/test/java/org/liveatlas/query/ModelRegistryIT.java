@@ -71,7 +71,16 @@ class ModelRegistryIT {
         Thread load = new Thread(() -> {
             while (running.get()) {
                 Response r = as(OUTSIDER_KEY).multiPart("file", query.toFile()).post("/v1/annotate");
-                outcomes.add(r.statusCode() == 200 ? r.jsonPath().getString("model_version") : "HTTP " + r.asString());
+                // the reference voted with must be the one embedded by the same model: never mixed
+                outcomes.add(
+                        r.statusCode() != 200
+                                ? "HTTP " + r.asString()
+                                : r.jsonPath()
+                                                .getString("model_version")
+                                                .equals(r.jsonPath().getString("reference.model_version"))
+                                        ? r.jsonPath().getString("model_version")
+                                        : "mixed: model " + r.jsonPath().getString("model_version") + ", reference "
+                                                + r.jsonPath().getString("reference.model_version"));
             }
         });
         String v1Index = IndexMappings.cellsIndexName(SyntheticAtlas.MODEL_VERSION);

@@ -21,16 +21,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.liveatlas.core.synth.SyntheticStudy;
 import org.liveatlas.query.testing.AtlasTestResource;
+import org.liveatlas.query.testing.ModelPublishing;
 import org.liveatlas.query.testing.StackEndpoints;
 import org.liveatlas.query.testing.SyntheticAtlas;
 import org.liveatlas.schemas.Json;
@@ -200,16 +196,7 @@ class ReferenceIndexIT {
     }
 
     private void publish(StudyStatus s) throws Exception {
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                stack.kafkaBootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                StringSerializer.class.getName()))) {
-            p.send(new ProducerRecord<>(Topics.STUDY_STATUS.name(), s.studyId(), Json.write(s)))
-                    .get(60, TimeUnit.SECONDS);
-        }
+        ModelPublishing.send(stack.kafkaBootstrap(), Topics.STUDY_STATUS.name(), s.studyId(), Json.write(s));
     }
 
     private String send(String method, String path, String body) throws IOException, InterruptedException {

@@ -19,6 +19,8 @@ import org.liveatlas.core.annotate.ClusterCall;
  * @param labels cells per label, most frequent first
  * @param unknownFraction share of annotated cells called unknown
  * @param clusters cluster-level calls, when a cluster column was given
+ * @param reference the reference voted with: its model version (always the cells' model's) and index, and
+ *     the reference cells the caller could see
  * @param cells per-cell results, in upload order, with each annotated cell's embedding (unit vector of the
  *     model; not part of the JSON, the {@code .h5ad} form carries it as {@code obsm/X_scimilarity}); spooled
  *     to disk for jobs
@@ -34,7 +36,17 @@ public record AnnotationResult(
         Map<String, Long> labels,
         double unknownFraction,
         List<ClusterCall> clusters,
+        Reference reference,
         AnnotatedCells cells) {
+
+    /**
+     * The in-memory reference an annotation voted with.
+     *
+     * @param modelVersion the model that embedded the reference cells
+     * @param index the cells index they were read from
+     * @param cells reference cells visible to the caller
+     */
+    public record Reference(String modelVersion, String index, long cells) {}
 
     /** Columns of the CSV form. */
     static final String CSV_HEADER = "cell_id,label,voted_label,unknown,min_dist,max_dist,vs2nd,vs_all,"

@@ -195,6 +195,7 @@ public class Annotator {
                 sorted,
                 cells.size() == 0 ? 0 : (double) unknown / cells.size(),
                 clusters,
+                new AnnotationResult.Reference(reference.modelVersion(), reference.index(), reference.cells(caller)),
                 cells);
     }
 

@@ -228,9 +228,17 @@ public class ReferenceIndexes {
             return set.modelVersion();
         }
 
-        /** Reference cells that vote. */
-        public long cells() {
-            return set.cells();
+        /** The cells index the reference was read from. */
+        public String index() {
+            return set.index();
+        }
+
+        /** Reference cells that vote for {@code caller}. */
+        public long cells(Caller caller) {
+            return set.studies().values().stream()
+                    .filter(s -> caller.maySee(s.visibility(), s.ownerGroup()))
+                    .mapToLong(ReferenceSet.Study::cells)
+                    .sum();
         }
 
         /** The k nearest visible, accepted reference cells of each query, as (harmonised label key, distance). */

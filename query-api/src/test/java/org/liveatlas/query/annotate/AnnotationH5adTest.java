@@ -69,6 +69,7 @@ class AnnotationH5adTest {
                 2 / 3.0,
                 List.of(new ClusterCall(
                         "c1", "B cell", 0.5, 2, Map.of("B cell", 0.5), ConsensusMethod.MAJORITY_OF_CELLS)),
+                new AnnotationResult.Reference("v7", "cells-v7", 1000),
                 AnnotatedCells.of(cells, emb));
     }
 

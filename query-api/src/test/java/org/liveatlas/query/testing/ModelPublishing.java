@@ -56,6 +56,11 @@ public final class ModelPublishing {
                 m.unknownThreshold(),
                 m.metrics(),
                 Instant.now());
+        send(bootstrap, Topics.MODELS.name(), m.version(), Json.write(event));
+    }
+
+    /** Sends one record to {@code topic} and waits for the ack. */
+    public static void send(String bootstrap, String topic, String key, String value) throws Exception {
         try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap,
@@ -63,8 +68,7 @@ public final class ModelPublishing {
                 StringSerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
                 StringSerializer.class.getName()))) {
-            p.send(new ProducerRecord<>(Topics.MODELS.name(), m.version(), Json.write(event)))
-                    .get(60, TimeUnit.SECONDS);
+            p.send(new ProducerRecord<>(topic, key, value)).get(60, TimeUnit.SECONDS);
         }
     }
 
