@@ -46,6 +46,8 @@ import org.liveatlas.query.security.Caller;
  */
 @ApplicationScoped
 public class Annotator {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Annotator.class);
+
     /** Annotation keeps every cell with at least one count: SCimilarity annotates what it is given. */
     static final QcThresholds QC = new QcThresholds(1, 1, 1.0);
 
@@ -128,6 +130,9 @@ public class Annotator {
                 LabelFilter.none());
         int dim = model.encoder().latentDim();
 
+        long readNanos = 0;
+        long embedNanos = 0;
+        long searchNanos = 0;
         // kept only for a cluster consensus, which needs every cell's vote
         List<CellVote> votes = new ArrayList<>();
         List<String> clusterOf = new ArrayList<>();
@@ -141,14 +146,22 @@ public class Annotator {
             if (options.clusterColumn() != null) {
                 clusterColumn = study.reader().obsColumn(options.clusterColumn());
             }
+            long t0 = System.nanoTime();
             while (study.hasNext()) {
+                long t1 = System.nanoTime();
                 PreparedChunk chunk = study.next();
+                long t2 = System.nanoTime();
                 float[] flat = model.encoder().embed(chunk.expression());
                 float[][] queries = new float[chunk.cells()][];
                 for (int i = 0; i < chunk.cells(); i++) {
                     queries[i] = Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
                 }
+                long t3 = System.nanoTime();
                 List<List<Neighbour>> hits = reference.nearest(queries, options.k(), caller, labels);
+                long t4 = System.nanoTime();
+                readNanos += t2 - t1;
+                embedNanos += t3 - t2;
+                searchNanos += t4 - t3;
                 for (int i = 0; i < chunk.cells(); i++) {
                     CellVote v = KnnVote.vote(hits.get(i), vote);
                     CellAnnotation c = named(chunk.cellIds().get(i), v, reference);
@@ -167,6 +180,18 @@ public class Annotator {
                 progress.accept(r.length == 0 ? 0 : r[r.length - 1] + 1);
             }
             read = study.qcReport().cellsRead();
+            double total = (System.nanoTime() - t0) / 1e9;
+            LOG.infof(
+                    "annotated %d cells with model %s against %d reference cells in %.1f s: read and normalise %.1f s,"
+                            + " embed %.1f s, reference search %.1f s, vote and write %.1f s",
+                    cells.size(),
+                    model.version(),
+                    reference.cells(caller),
+                    total,
+                    readNanos / 1e9,
+                    embedNanos / 1e9,
+                    searchNanos / 1e9,
+                    total - (readNanos + embedNanos + searchNanos) / 1e9);
         } catch (PoisonInputException e) {
             throw unusable(staged, e);
         }
