@@ -59,7 +59,9 @@ final class AppServer {
         String url = config.endpoints().apiUrl();
         EmbeddedServer.Launch launch = () -> runner.quarkusCommand(
                 PlatformApp.QUERY_API,
-                List.of("-Xmx768m", "-Djava.io.tmpdir=" + java.nio.file.Files.createDirectories(dir.resolve("tmp"))));
+                List.of(
+                        "-Xmx" + config.get(StackKey.API_HEAP),
+                        "-Djava.io.tmpdir=" + java.nio.file.Files.createDirectories(dir.resolve("tmp"))));
         return new EmbeddedServer(
                 name,
                 url,

@@ -19,6 +19,11 @@ public enum StackKey {
             "platform apps that up runs beside the servers, comma-separated (ingest, trainer, query-api); empty for"
                     + " none"),
     API_PORT("atlas.api.port", "8090", "HTTP port of the query API and dashboard"),
+    API_HEAP(
+            "atlas.api.heap",
+            "768m",
+            "query API JVM heap; it holds the labelled reference in memory, about 0.55 KB per reference cell (0.9 KB"
+                    + " above 50,000 cells, with the HNSW graph)"),
     API_ANONYMOUS_ACCESS(
             "atlas.api.anonymous-access",
             "true",
