@@ -89,9 +89,7 @@ public class AnnotateResource {
             @RestForm("consensus") String consensus,
             @QueryParam("format") String format) {
         Caller c = caller.get();
-        if (file == null || file.uploadedFile() == null) {
-            throw ApiProblem.badRequest("missing-file", "send the dataset in the multipart form field 'file'");
-        }
+        Uploads.requireFile(file);
         AnnotateOptions options = new AnnotateOptions(
                         parseK(k),
                         parseEnum(VoteWeighting.class, "weighting", weighting),

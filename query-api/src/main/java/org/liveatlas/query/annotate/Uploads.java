@@ -58,6 +58,13 @@ public class Uploads {
     }
 
     /** Stages an uploaded file (moved or copied from {@code file}); the format comes from its name and content. */
+    /** A 400 {@code missing-file} problem unless the multipart form carried a {@code file}. */
+    public static void requireFile(org.jboss.resteasy.reactive.multipart.FileUpload file) {
+        if (file == null || file.uploadedFile() == null) {
+            throw ApiProblem.badRequest("missing-file", "send the dataset in the multipart form field 'file'");
+        }
+    }
+
     public Staged stageFile(Path file, String fileName) {
         String name = fileName == null || fileName.isBlank()
                 ? "upload"

@@ -92,9 +92,7 @@ public class SearchResource {
             @RestForm("method") String method,
             @RestForm("k") String k) {
         var c = caller.get();
-        if (file == null || file.uploadedFile() == null) {
-            throw ApiProblem.badRequest("missing-file", "send the dataset in the multipart form field 'file'");
-        }
+        Uploads.requireFile(file);
         List<String> names = cells == null
                 ? List.of()
                 : Arrays.stream(cells.split(","))

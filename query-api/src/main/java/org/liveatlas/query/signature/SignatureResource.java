@@ -96,9 +96,7 @@ public class SignatureResource {
             @RestForm("quantile") String quantile,
             @RestForm("k") String k) {
         var c = caller.get();
-        if (file == null || file.uploadedFile() == null) {
-            throw ApiProblem.badRequest("missing-file", "send the dataset in the multipart form field 'file'");
-        }
+        Uploads.requireFile(file);
         if (genes == null || genes.isBlank()) {
             throw ApiProblem.badRequest("missing-genes", "give the signature genes, comma-separated, in 'genes'");
         }
