@@ -82,8 +82,7 @@ class ReferenceIndexIT {
                 new CellCounts(null, absent.size(), absent.size(), absent.size(), absent.size()),
                 null)));
         Response voted = until(
-                () -> annotate(OUTSIDER_KEY, query),
-                r -> fraction(r, absent, "label", ATLAS.absentLabel()) >= 0.9);
+                () -> annotate(OUTSIDER_KEY, query), r -> fraction(r, absent, "label", ATLAS.absentLabel()) >= 0.9);
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("[reference] study %s voted %.1f s after its StudyStatus%n", STUDY, seconds);
         assertThat(seconds).as("voted with within seconds").isLessThan(30);
@@ -102,12 +101,12 @@ class ReferenceIndexIT {
         assertThat(fraction(member, absent, "voted_label", ATLAS.absentLabel())).isGreaterThanOrEqualTo(0.9);
 
         // withdrawn: its cells leave the index and, within seconds, the votes
-        send("POST", "/" + IndexMappings.CELLS_ALIAS + "/_delete_by_query?refresh=true",
+        send(
+                "POST",
+                "/" + IndexMappings.CELLS_ALIAS + "/_delete_by_query?refresh=true",
                 "{\"query\":{\"term\":{\"study_id\":\"" + STUDY + "\"}}}");
         publish(StudyStatus.simple(STUDY, VERSION, StudyState.WITHDRAWN, Instant.now()));
-        until(
-                () -> annotate(OUTSIDER_KEY, query),
-                r -> fraction(r, absent, "label", SyntheticAtlas.unknown()) >= 0.9);
+        until(() -> annotate(OUTSIDER_KEY, query), r -> fraction(r, absent, "label", SyntheticAtlas.unknown()) >= 0.9);
         Response reference = as(OUTSIDER_KEY).get("/v1/reference");
         assertThat(reference.statusCode()).as(reference.asString()).isEqualTo(200);
         assertThat(reference.jsonPath().getList("references.model_version")).contains(SyntheticAtlas.MODEL_VERSION);
@@ -147,11 +146,20 @@ class ReferenceIndexIT {
             for (float x : ATLAS.embedding(SyntheticAtlas.PRIVATE_STUDY, r)) {
                 vec.add(x);
             }
-            bulk.append("{\"index\":{\"_index\":\"").append(cells).append("\",\"_id\":\"").append(STUDY)
-                    .append(":copy-").append(priv.cellIds().get(r)).append("\"}}\n").append(doc).append('\n');
+            bulk.append("{\"index\":{\"_index\":\"")
+                    .append(cells)
+                    .append("\",\"_id\":\"")
+                    .append(STUDY)
+                    .append(":copy-")
+                    .append(priv.cellIds().get(r))
+                    .append("\"}}\n")
+                    .append(doc)
+                    .append('\n');
         }
         String answer = send("POST", "/_bulk?refresh=true", bulk.toString());
-        assertThat(JSON.readTree(answer).path("errors").asBoolean(true)).as(answer).isFalse();
+        assertThat(JSON.readTree(answer).path("errors").asBoolean(true))
+                .as(answer)
+                .isFalse();
         return ontologyId;
     }
 
@@ -169,12 +177,13 @@ class ReferenceIndexIT {
     }
 
     private String send(String method, String path, String body) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(stack.openSearch() + path))
-                        .header("Content-Type", "application/x-ndjson")
-                        .method(method, HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(stack.openSearch() + path))
+                                .header("Content-Type", "application/x-ndjson")
+                                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isLessThan(300);
         return r.body();
     }
@@ -204,7 +213,8 @@ class ReferenceIndexIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         Response last = call.get();
         while (!done.test(last)) {
-            assertThat(System.nanoTime()).as("the reference did not follow within 60 s: " + last.asString())
+            assertThat(System.nanoTime())
+                    .as("the reference did not follow within 60 s: " + last.asString())
                     .isLessThan(deadline);
             Thread.sleep(250);
             last = call.get();

@@ -183,8 +183,15 @@ public class ReferenceIndexes {
                 List<ReferenceSet.Study> visible = s.studies().values().stream()
                         .filter(x -> caller.maySee(x.visibility(), x.ownerGroup()))
                         .toList();
-                m.put("cells", visible.stream().mapToLong(ReferenceSet.Study::cells).sum());
-                m.put("studies", visible.stream().map(ReferenceSet.Study::studyId).sorted().toList());
+                m.put(
+                        "cells",
+                        visible.stream().mapToLong(ReferenceSet.Study::cells).sum());
+                m.put(
+                        "studies",
+                        visible.stream()
+                                .map(ReferenceSet.Study::studyId)
+                                .sorted()
+                                .toList());
                 m.put("segments", s.segments().size());
                 m.put(
                         "graph_segments",
