@@ -57,15 +57,16 @@ import org.liveatlas.schemas.index.KnnSettings;
  *
  * <ol>
  *   <li>grows {@code cells-synth-v1} to that many labelled reference cells: the atlas's own (public
- *       {@code synth01}, {@code synth02}, private {@code synth03}) plus copies of the public reference
- *       embeddings with small Gaussian noise, renormalised (10,000 per study, bulk, refresh off); the index
- *       is created with {@code index.knn: false}, as the annotation path reads only the stored vectors;
+ *       {@code synth01}, {@code synth02}, private {@code synth03}) plus further studies of the core's synthetic
+ *       generator (the atlas's seed, genes and types; 10,000 cells each, the absent type dropped) embedded with
+ *       the atlas's seeded encoder, bulk-indexed with refresh off; the index is created with {@code index.knn:
+ *       false}, as the annotation path reads only the stored vectors;
  *   <li>starts the packaged API ({@code quarkus-run.jar}, {@code models.source=folder}), sends one small
  *       annotation (which starts the reference load) and times until {@code /v1/reference} says ready
  *       (read plus graph build), then times the N-cell annotation: upload until 202, job, result download;
  *   <li>builds the same reference in this JVM with the API's classes ({@link ReferenceRecall}) and measures
  *       recall@50 of its search against the core's exact {@code BruteForceSearch}, on 500 queries (the
- *       query study's 300 embeddings and 200 noisy copies of them).
+ *       query study's 300 embeddings and 200 cells of a generated study that is never indexed).
  * </ol>
  *
  * Usage (after {@code ./mvnw -pl query-api -am package -DskipTests} and {@code test-compile}): {@code
