@@ -152,6 +152,10 @@ public final class AnnotateBenchmark {
                 try {
                     reference.growTo(size, url);
                     Row r = annotate(dir, jar, apiXmx, url, atlas, upload, warm, truth, size);
+                    // the API's figures before the in-process build (as long again as the API's graph build)
+                    List<Row> soFar = new ArrayList<>(rows);
+                    soFar.add(r);
+                    printTable(soFar, cells, embed, apiXmx);
                     System.out.printf(Locale.ROOT, "in-process reference and recall@%d (load %s)%n", K, loadAverage());
                     ReferenceRecall.Result recall = ReferenceRecall.measure(reference.studies(), queries, K);
                     System.out.println("  " + recall);
