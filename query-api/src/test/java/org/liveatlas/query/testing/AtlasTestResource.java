@@ -148,14 +148,15 @@ public final class AtlasTestResource implements QuarkusTestResourceLifecycleMana
 
     /** The cells and studies indexes of the atlas, built as the indexing pipeline builds them. */
     public static void index(String url, SyntheticAtlas atlas) throws IOException, InterruptedException {
+        index(url, atlas, IndexMappings.cellsIndex(KnnSettings.defaults(SyntheticAtlas.LATENT)));
+    }
+
+    /** As {@link #index(String, SyntheticAtlas)}, creating the cells index with {@code cellsIndexBody}. */
+    public static void index(String url, SyntheticAtlas atlas, ObjectNode cellsIndexBody)
+            throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         String cells = IndexMappings.cellsIndexName(SyntheticAtlas.MODEL_VERSION);
-        send(
-                http,
-                "PUT",
-                url + "/" + cells,
-                IndexMappings.cellsIndex(KnnSettings.defaults(SyntheticAtlas.LATENT))
-                        .toString());
+        send(http, "PUT", url + "/" + cells, cellsIndexBody.toString());
         send(
                 http,
                 "PUT",

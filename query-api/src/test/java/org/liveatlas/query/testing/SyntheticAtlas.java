@@ -41,6 +41,9 @@ import org.liveatlas.core.synth.SyntheticStudyGenerator;
  */
 public final class SyntheticAtlas {
     public static final String MODEL_VERSION = "synth-v1";
+    /** Seed of the atlas's synthetic generator. */
+    public static final long SEED = 20261125L;
+
     public static final String PRIVATE_GROUP = "lab-a";
     public static final int GENES = 500;
     public static final int TYPES = 5;
@@ -66,7 +69,7 @@ public final class SyntheticAtlas {
 
     private SyntheticAtlas() {
         SynthConfig config =
-                SynthConfig.defaults(20261125L, 4, CELLS_PER_STUDY, GENES).withCellTypes(TYPES, 0);
+                SynthConfig.defaults(SEED, 4, CELLS_PER_STUDY, GENES).withCellTypes(TYPES, 0);
         this.generator = new SyntheticStudyGenerator(config);
         this.studies = generator.studies();
         this.model = randomModel(
