@@ -77,6 +77,40 @@ public record CsrBatch(int rows, int cols, int[] indptr, int[] indices, float[] 
         return out;
     }
 
+    /** The rows whose {@code keep} flag is set, in order (this batch itself when every row is kept). */
+    public CsrBatch selectRows(boolean[] keep) {
+        if (keep.length != rows) {
+            throw new IllegalArgumentException(
+                    "need one flag per row: " + keep.length + " flags for " + rows + " rows");
+        }
+        int kept = 0;
+        int nnz = 0;
+        for (int r = 0; r < rows; r++) {
+            if (keep[r]) {
+                kept++;
+                nnz += indptr[r + 1] - indptr[r];
+            }
+        }
+        if (kept == rows) {
+            return this;
+        }
+        int[] outPtr = new int[kept + 1];
+        int[] outIdx = new int[nnz];
+        float[] outVal = new float[nnz];
+        int k = 0;
+        int p = 0;
+        for (int r = 0; r < rows; r++) {
+            if (keep[r]) {
+                int n = indptr[r + 1] - indptr[r];
+                System.arraycopy(indices, indptr[r], outIdx, p, n);
+                System.arraycopy(values, indptr[r], outVal, p, n);
+                p += n;
+                outPtr[++k] = p;
+            }
+        }
+        return new CsrBatch(kept, cols, outPtr, outIdx, outVal);
+    }
+
     /** The whole batch as a dense row-major array of {@code rows * cols} floats. */
     public float[] toDense() {
         float[] out = new float[Math.multiplyExact(rows, cols)];

@@ -124,7 +124,7 @@ public final class CellQc {
             Arrays.setAll(studyRows, i -> firstRow + i);
             return new Filtered(counts, studyRows);
         }
-        return new Filtered(select(counts, keep, keptRows), keptRowNumbers(keep, keptRows, firstRow));
+        return new Filtered(counts.selectRows(keep), keptRowNumbers(keep, keptRows, firstRow));
     }
 
     private static int[] keptRowNumbers(boolean[] keep, int keptRows, int firstRow) {
@@ -136,28 +136,6 @@ public final class CellQc {
             }
         }
         return out;
-    }
-
-    private static CsrBatch select(CsrBatch counts, boolean[] keep, int keptRows) {
-        int[] indptr = counts.indptr();
-        int[] indices = counts.indices();
-        float[] values = counts.values();
-        int[] outPtr = new int[keptRows + 1];
-        int[] outIdx = new int[indices.length];
-        float[] outVal = new float[indices.length];
-        int k = 0;
-        int nnz = 0;
-        for (int r = 0; r < keep.length; r++) {
-            if (!keep[r]) {
-                continue;
-            }
-            int n = indptr[r + 1] - indptr[r];
-            System.arraycopy(indices, indptr[r], outIdx, nnz, n);
-            System.arraycopy(values, indptr[r], outVal, nnz, n);
-            nnz += n;
-            outPtr[++k] = nnz;
-        }
-        return new CsrBatch(keptRows, counts.cols(), outPtr, Arrays.copyOf(outIdx, nnz), Arrays.copyOf(outVal, nnz));
     }
 
     private void checkColumns(CsrBatch counts) {

@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.function.BiPredicate;
 import org.liveatlas.core.PoisonInputException;
 import org.liveatlas.core.align.AlignOptions;
-import org.liveatlas.core.matrix.CsrBatch;
 import org.liveatlas.core.prep.PreparedChunk;
 import org.liveatlas.core.prep.PreparedStudy;
 import org.liveatlas.core.prep.PreprocessOptions;
@@ -137,7 +136,7 @@ public class CountsCentroidSearch {
                     continue;
                 }
                 centroid.add(chunk.counts(), rows);
-                float[] flat = model.encoder().embed(rows(chunk.expression(), rows));
+                float[] flat = model.encoder().embed(chunk.expression().selectRows(rows));
                 for (int i = 0; i < n; i++) {
                     vectors.add(Arrays.copyOfRange(flat, i * dim, (i + 1) * dim));
                 }
@@ -155,35 +154,5 @@ public class CountsCentroidSearch {
                 PreprocessOptions.DEFAULT
                         .withQc(QcThresholds.PERMISSIVE)
                         .withAlign(AlignOptions.DEFAULT.withMinSharedGenes(minSharedGenes)));
-    }
-
-    /** The flagged rows of {@code b}, in order. */
-    static CsrBatch rows(CsrBatch b, boolean[] keep) {
-        int[] indptr = b.indptr();
-        int[] indices = b.indices();
-        float[] values = b.values();
-        int rows = 0;
-        int nnz = 0;
-        for (int r = 0; r < keep.length; r++) {
-            if (keep[r]) {
-                rows++;
-                nnz += indptr[r + 1] - indptr[r];
-            }
-        }
-        int[] outPtr = new int[rows + 1];
-        int[] outIdx = new int[nnz];
-        float[] outVal = new float[nnz];
-        int o = 0;
-        int p = 0;
-        for (int r = 0; r < keep.length; r++) {
-            if (keep[r]) {
-                int len = indptr[r + 1] - indptr[r];
-                System.arraycopy(indices, indptr[r], outIdx, p, len);
-                System.arraycopy(values, indptr[r], outVal, p, len);
-                p += len;
-                outPtr[++o] = p;
-            }
-        }
-        return new CsrBatch(rows, b.cols(), outPtr, outIdx, outVal);
     }
 }
