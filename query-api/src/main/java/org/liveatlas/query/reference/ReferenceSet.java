@@ -210,7 +210,6 @@ final class ReferenceSet {
         for (int q = 0; q < queries.length; q++) {
             tops.add(new TopK(k));
         }
-        List<int[]> hitsOf = new ArrayList<>();
         int offset = 0;
         int[] offsets = new int[segments.size()];
         for (int si = 0; si < segments.size(); si++) {
@@ -224,15 +223,8 @@ final class ReferenceSet {
                     o.pool()
                             .submit(() -> IntStream.range(0, queries.length)
                                     .parallel()
-                                    .forEach(q -> {
-                                        TopK t = new TopK(k);
-                                        s.searchGraph(queries[q], k, o.ef(), bits, t, base);
-                                        synchronized (tops.get(q)) {
-                                            for (int i = 0; i < t.size(); i++) {
-                                                tops.get(q).add(t.row(i), t.distance(i));
-                                            }
-                                        }
-                                    }))
+                                    // each query's heap is filled by one task; join() publishes them
+                                    .forEach(q -> s.searchGraph(queries[q], k, o.ef(), bits, tops.get(q), base)))
                             .join();
                 } else {
                     exact(s, accepted, queries, k, tops, offset, o.maxProductFloats());
