@@ -180,9 +180,7 @@ public class ReferenceIndexes {
                 m.put("index", h.index);
                 m.put("state", h.loaded.isDone() && !h.loaded.isCompletedExceptionally() ? "ready" : "loading");
                 m.put("loaded_at", h.loadedAt == null ? null : h.loadedAt.toString());
-                List<ReferenceSet.Study> visible = s.studies().values().stream()
-                        .filter(x -> caller.maySee(x.visibility(), x.ownerGroup()))
-                        .toList();
+                List<ReferenceSet.Study> visible = s.visibleTo(caller);
                 m.put(
                         "cells",
                         visible.stream().mapToLong(ReferenceSet.Study::cells).sum());
@@ -235,8 +233,7 @@ public class ReferenceIndexes {
 
         /** Reference cells that vote for {@code caller}. */
         public long cells(Caller caller) {
-            return set.studies().values().stream()
-                    .filter(s -> caller.maySee(s.visibility(), s.ownerGroup()))
+            return set.visibleTo(caller).stream()
                     .mapToLong(ReferenceSet.Study::cells)
                     .sum();
         }
@@ -390,11 +387,9 @@ public class ReferenceIndexes {
             return;
         }
         ReferenceSet base = h.set;
-        Segment merged = base.merge(parts);
-        boolean graph = base.cells() > settings.exactMaxCells();
         builder.execute(() -> {
             try {
-                Segment built = graph ? withGraph(merged) : merged;
+                Segment built = compacted(base, parts);
                 serial.execute(() -> {
                     h.set = h.set.withSegments(parts, built);
                     h.compacting.set(false);
@@ -413,9 +408,13 @@ public class ReferenceIndexes {
         if (parts.isEmpty()) {
             return;
         }
-        Segment merged = h.set.merge(parts);
-        Segment built = h.set.cells() > settings.exactMaxCells() ? withGraph(merged) : merged;
-        h.set = h.set.withSegments(parts, built);
+        h.set = h.set.withSegments(parts, compacted(h.set, parts));
+    }
+
+    /** The live rows of {@code parts} as one segment, with a graph when {@code set} is above exact-max. */
+    private Segment compacted(ReferenceSet set, List<Segment> parts) {
+        Segment merged = set.merge(parts);
+        return set.cells() > settings.exactMaxCells() ? withGraph(merged) : merged;
     }
 
     private Segment withGraph(Segment merged) {

@@ -91,6 +91,13 @@ final class ReferenceSet {
         return studies;
     }
 
+    /** The studies whose cells {@code caller} may see (and so vote for them). */
+    List<Study> visibleTo(Caller caller) {
+        return studies.values().stream()
+                .filter(s -> caller.maySee(s.visibility(), s.ownerGroup()))
+                .toList();
+    }
+
     List<Segment> segments() {
         return segments;
     }
