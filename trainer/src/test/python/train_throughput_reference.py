@@ -3,7 +3,8 @@
 
 Same architecture as SCimilarity's MetricLearning (Encoder: Dropout -> Linear -> BatchNorm1d -> PReLU per
 hidden layer, Linear to latent, L2 normalisation; mirrored Decoder), same batch size, AdamW(lr 5e-3,
-wd 0.01), loss w * triplet + (1 - w) * MSE + L1 on the first layer, on random sparse lognorm-like input
+wd 0.01), loss w * triplet + (1 - w) * MSE + L1 on the latent Linear (the layer SCimilarity's L1 loop
+reaches, as the trainer), on random sparse lognorm-like input
 (about 7% non-zero, as real data over SCimilarity's gene order). Triplets are mined per batch with the
 same semi-hard rule on the detached embeddings (numpy), as SCimilarity does on the CPU.
 
@@ -107,7 +108,7 @@ for s in range(steps + 3):
     a, p, n = (list(c) for c in zip(*t))
     trip = F.triplet_margin_loss(z[a], z[p], z[n], margin=0.05, p=2, eps=1e-6)
     mse = F.mse_loss(x, xh)
-    l1 = 1e-4 * 5e-3 * sum(q.abs().sum() for q in enc.network[0][1].parameters())
+    l1 = 1e-4 * 5e-3 * sum(q.abs().sum() for q in enc.network[-1].parameters())
     loss = 0.001 * trip + 0.999 * mse + l1
     opt.zero_grad()
     loss.backward()

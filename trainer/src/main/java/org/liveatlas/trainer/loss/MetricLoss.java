@@ -5,11 +5,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.List;
 import java.util.Objects;
+import org.liveatlas.core.encoder.ScimilarityNetwork;
 import org.liveatlas.trainer.mining.Triplets;
 
 /**
  * SCimilarity's {@code MetricLearning} loss on DJL tensors: {@code w * triplet + (1 - w) * MSE(x, x_hat)}
- * plus an L1 penalty on the first encoder layer scaled by the current learning rate.
+ * plus an L1 penalty, scaled by the current learning rate, on the parameters {@link #l1Parameters}
+ * names: the encoder's output (latent) Linear, where SCimilarity's code puts it.
  *
  * <p>With no mined triplet the batch uses the single triplet (0, 0, 0), as SCimilarity does, which
  * gives a constant triplet loss (the margin for {@link TripletDistance#EUCLIDEAN}) and no gradient.
@@ -65,6 +67,34 @@ public final class MetricLoss {
         return distance;
     }
 
+    /**
+     * The encoder parameters SCimilarity's L1 penalty covers: the weight and bias of the first entry
+     * of {@code Encoder.network} that is itself an {@code nn.Linear}. That list holds one
+     * {@code nn.Sequential} (Dropout, Linear, BatchNorm1d, PReLU) per hidden layer and then the bare
+     * output Linear, so {@code training_step}'s {@code isinstance(layer, nn.Linear)} loop (which
+     * stops at its first match, whatever its comment says) reaches the latent layer, {@code
+     * network.<hidden count>.weight} and {@code .bias}, and never the input Linear inside {@code
+     * network.0}. Checked by executing that loop on SCimilarity's own {@code Encoder}
+     * ({@code make_loss_fixtures.py}).
+     *
+     * @param encoder an encoder (not a decoder)
+     * @return the names, weight first
+     */
+    public static List<String> l1ParameterNames(ScimilarityNetwork encoder) {
+        if (encoder.kind() != ScimilarityNetwork.Kind.ENCODER) {
+            throw new IllegalArgumentException("the L1 penalty applies to an encoder, got a " + encoder.kind());
+        }
+        String layer = "network." + encoder.architecture().hidden().size() + ".";
+        return List.of(layer + "weight", layer + "bias");
+    }
+
+    /** The arrays of {@link #l1ParameterNames} in the (initialised) {@code encoder}, weight first. */
+    public static List<NDArray> l1Parameters(ScimilarityNetwork encoder) {
+        return l1ParameterNames(encoder).stream()
+                .map(name -> encoder.parameters().get(name).getArray())
+                .toList();
+    }
+
     /** The per-triplet losses (not reduced). */
     public NDArray tripletLosses(NDArray embeddings, Triplets triplets) {
         NDManager m = embeddings.getManager();
@@ -93,7 +123,7 @@ public final class MetricLoss {
      * @param embeddings the encoder's output (unit rows)
      * @param reconstruction the decoder's output (cells x genes)
      * @param triplets the triplets mined on {@code embeddings}
-     * @param firstLayer the encoder's first Linear weight and bias (L1 penalty); may be empty
+     * @param l1Parameters the tensors under the L1 penalty (see {@link #l1Parameters}); may be empty
      * @param learningRate the current learning rate (scales the L1 penalty)
      */
     public LossParts compute(
@@ -101,7 +131,7 @@ public final class MetricLoss {
             NDArray embeddings,
             NDArray reconstruction,
             Triplets triplets,
-            List<NDArray> firstLayer,
+            List<NDArray> l1Parameters,
             double learningRate) {
         NDArray perTriplet = tripletLosses(embeddings, triplets);
         long nonZero = triplets.size() == 0 ? 0 : perTriplet.gt(0f).sum().toLongArray()[0];
@@ -116,9 +146,9 @@ public final class MetricLoss {
             mixed = triplet.mul((float) tripletWeight).add(mse.mul((float) (1.0 - tripletWeight)));
         }
         NDArray penalty = input.getManager().create(0f);
-        if (l1 > 0 && !firstLayer.isEmpty()) {
+        if (l1 > 0 && !l1Parameters.isEmpty()) {
             NDArray norm = null;
-            for (NDArray w : firstLayer) {
+            for (NDArray w : l1Parameters) {
                 NDArray s = w.abs().sum();
                 norm = norm == null ? s : norm.add(s);
             }

@@ -41,7 +41,8 @@ import org.liveatlas.trainer.mining.Triplets;
 /**
  * SCimilarity's metric learning ({@code MetricLearning.training_step}) on DJL's PyTorch engine: the
  * core's encoder and mirrored decoder, triplets mined per batch on the detached embeddings, loss
- * {@code w * triplet + (1 - w) * MSE + l1 * lr * |first layer|}, AdamW, a per-epoch cosine schedule
+ * {@code w * triplet + (1 - w) * MSE + l1 * lr * |output Linear|} (the layer SCimilarity's L1 loop
+ * reaches, {@link MetricLoss#l1ParameterNames}), AdamW, a per-epoch cosine schedule
  * ({@code CosineAnnealingLR} with {@code T_max} = epochs), batches from {@link BatchSampler}.
  *
  * <p>A step whose total loss is exactly 0 is skipped (no update). Every epoch ends with a checkpoint
@@ -145,9 +146,7 @@ public final class MetricTrainer {
                     trainable.add(p.getArray());
                 }
             }
-            List<NDArray> firstLayer = List.of(
-                    encoder.parameters().get("network.0.1.weight").getArray(),
-                    encoder.parameters().get("network.0.1.bias").getArray());
+            List<NDArray> l1Parameters = MetricLoss.l1Parameters(encoder);
             AdamW adam = new AdamW(trainable, config.weightDecay());
             List<EpochLog> history = new ArrayList<>();
             int start = restore(workDir, fingerprint, all, adam, history);
@@ -209,7 +208,7 @@ public final class MetricTrainer {
                                     bs,
                                     related,
                                     rng);
-                            parts = loss.compute(x, z, xHat, triplets, firstLayer, lr);
+                            parts = loss.compute(x, z, xHat, triplets, l1Parameters, lr);
                             float total = parts.total().getFloat();
                             if (total == 0f) {
                                 skipped++;

@@ -21,7 +21,8 @@ import org.liveatlas.trainer.mining.NegativeSelection;
  *     CellArr loader uses a fixed 100)
  * @param learningRate AdamW's initial learning rate (default 5e-3)
  * @param weightDecay AdamW's decoupled weight decay (default 0.01)
- * @param l1 L1 lambda on the first encoder layer, scaled by the current learning rate (default 1e-4)
+ * @param l1 L1 lambda on the encoder's output Linear (where SCimilarity's loop puts it), scaled by the
+ *     current learning rate (default 1e-4)
  * @param tripletWeight w in {@code w * triplet + (1 - w) * MSE} (default 0.001)
  * @param margin triplet margin (default 0.05)
  * @param negativeSelection how negatives are mined (default SEMIHARD)
