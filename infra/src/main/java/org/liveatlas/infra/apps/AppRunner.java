@@ -188,10 +188,20 @@ public final class AppRunner {
 
     /** Runs a command-line tool of an app in the foreground, sharing this terminal; returns its exit code. */
     public int runInForeground(PlatformApp app, String mainClass, List<String> args) {
+        return runInForeground(app, mainClass, args, Map.of());
+    }
+
+    /**
+     * Runs a command-line tool of an app in the foreground, sharing this terminal; returns its exit code.
+     *
+     * @param extraEnv variables added to (and overriding) the stack's environment
+     */
+    public int runInForeground(PlatformApp app, String mainClass, List<String> args, Map<String, String> extraEnv) {
         ProcessBuilder pb = new ProcessBuilder(command(
                         app, mainClass, List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), args))
                 .inheritIO();
         pb.environment().putAll(environment());
+        pb.environment().putAll(extraEnv);
         return run(app, mainClass, pb, p -> {});
     }
 

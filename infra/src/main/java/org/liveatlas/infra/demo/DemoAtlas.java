@@ -144,6 +144,7 @@ public final class DemoAtlas {
                         + "); see the lines above, then run ./atlas up --demo again");
             }
             progress.accept(String.format("demo: first model published in %.0f s", (System.nanoTime() - t0) / 1e9));
+            org.liveatlas.infra.apps.TrainingDefaults.record(config.dataDir(), TRAINING);
             mark("trained");
         }
     }

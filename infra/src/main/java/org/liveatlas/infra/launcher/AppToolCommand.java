@@ -2,9 +2,12 @@ package org.liveatlas.infra.launcher;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.liveatlas.infra.apps.AppRunner;
 import org.liveatlas.infra.apps.PlatformApp;
+import org.liveatlas.infra.apps.TrainingDefaults;
+import org.liveatlas.infra.stack.StackConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Unmatched;
@@ -12,7 +15,8 @@ import picocli.CommandLine.Unmatched;
 /**
  * A command that belongs to an app (e.g. {@code atlas deposit} to ingest): the launcher runs the
  * app's own command line in a child JVM, passing every argument through and the stack's endpoints
- * as {@code ATLAS_*} environment variables.
+ * as {@code ATLAS_*} environment variables. The trainer's commands also get the training settings the
+ * data folder was seeded with as defaults ({@link TrainingDefaults}), and say which settings they run with.
  */
 @Command(description = "Runs a tool of a platform app; `atlas COMMAND --help` shows its options.")
 final class AppToolCommand implements Callable<Integer> {
@@ -37,6 +41,25 @@ final class AppToolCommand implements Callable<Integer> {
         List<String> all = new ArrayList<>();
         all.add(command);
         all.addAll(args);
-        return new AppRunner(AppRunner.defaultHome(), parent.config()).runInForeground(app, mainClass, all);
+        StackConfig config = parent.config();
+        AppRunner runner = new AppRunner(AppRunner.defaultHome(), config);
+        Map<String, String> extraEnv = Map.of();
+        if (app == PlatformApp.TRAINER) {
+            TrainingDefaults.Resolved settings = TrainingDefaults.forTrain(
+                    config.dataDir(), System.getenv(), runner.environment().keySet(), args);
+            extraEnv = settings.environment();
+            if (trains(args)) {
+                parent.spec.commandLine().getOut().println("atlas train: training with " + settings.describe());
+                parent.spec.commandLine().getOut().flush();
+            }
+        }
+        return runner.runInForeground(app, mainClass, all, extraEnv);
+    }
+
+    /** Whether the trainer's command line {@code args} trains (not {@code export}, not {@code --help}). */
+    static boolean trains(List<String> args) {
+        return !(args.contains("--help")
+                || args.contains("-h")
+                || (!args.isEmpty() && args.get(0).equals("export")));
     }
 }

@@ -11,6 +11,7 @@ import org.liveatlas.infra.apps.AppRunner;
 import org.liveatlas.infra.apps.PlatformApp;
 import org.liveatlas.infra.demo.DemoAtlas;
 import org.liveatlas.infra.stack.AtlasStack;
+import org.liveatlas.infra.stack.ServiceController;
 import org.liveatlas.infra.stack.ServiceName;
 import org.liveatlas.infra.stack.StackConfig;
 import org.liveatlas.infra.stack.StackException;
@@ -71,7 +72,14 @@ final class UpCommand implements Callable<Integer> {
         if (jobs) {
             submitJobs(home, config, out);
         }
-        count += stack.upApps(out::println).size();
+        List<AtlasStack.Started> apps = stack.upApps(out::println);
+        count += apps.size();
+        if (apps.stream()
+                .anyMatch(s ->
+                        s.service() == ServiceName.TRAINER && s.outcome() == ServiceController.StartOutcome.STARTED)) {
+            out.println(
+                    "trainer service: training with " + stack.trainerSettings().describe());
+        }
         out.printf("%nAll %d services healthy in %.1f s.%n", count, (System.nanoTime() - t0) / 1e9);
         if (seed) {
             demoAtlas.awaitIndexed(DEMO_INDEX_TIMEOUT, out::println);

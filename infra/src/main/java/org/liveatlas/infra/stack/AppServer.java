@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.liveatlas.infra.apps.AppRunner;
 import org.liveatlas.infra.apps.PlatformApp;
+import org.liveatlas.infra.apps.TrainingDefaults;
 
 /** A platform app run by {@code atlas up} as a long-lived child process (e.g. the ingest service). */
 final class AppServer {
@@ -23,19 +24,15 @@ final class AppServer {
                 PlatformApp.INGEST,
                 "org.liveatlas.ingest.IngestMain",
                 "768m",
-                Map.of());
+                Map::of);
     }
 
     /**
      * The trainer's service loop ({@code TrainerMain serve}): retrains on its triggers, one training at a time.
-     * On the embedded platform it trains the demo's small network ({@code DemoAtlas.TRAINING}), so that a
-     * retraining fits a laptop and the gate compares like with like; any {@code ATLAS_TRAINER_*} variable
-     * set where {@code atlas up} runs wins.
+     * It trains with the settings the data folder was seeded with ({@link #trainerSettings}), worked out when
+     * the service starts, so that a retraining fits the machine and the gate compares like with like.
      */
     static ServiceController trainer(StackConfig config, Path home) {
-        Map<String, String> env = new java.util.LinkedHashMap<>();
-        org.liveatlas.infra.demo.DemoAtlas.TRAINING.forEach(
-                (k, v) -> env.put(k, System.getenv().getOrDefault(k, v)));
         return create(
                 config,
                 home,
@@ -43,8 +40,22 @@ final class AppServer {
                 PlatformApp.TRAINER,
                 "org.liveatlas.trainer.TrainerMain",
                 "1g",
-                env,
+                () -> trainerSettings(config, home).environment(),
                 "serve");
+    }
+
+    /**
+     * The trainer service's settings: those recorded in the data folder ({@link TrainingDefaults}), else the
+     * demo's small network ({@code DemoAtlas.TRAINING}: the trainer's own defaults, SCimilarity's, do not
+     * fit a laptop); any {@code ATLAS_TRAINER_*} variable set where {@code atlas up} runs wins.
+     */
+    static TrainingDefaults.Resolved trainerSettings(StackConfig config, Path home) {
+        return TrainingDefaults.forService(
+                config.dataDir(),
+                org.liveatlas.infra.demo.DemoAtlas.TRAINING,
+                "the demo's settings, DemoAtlas.TRAINING",
+                System.getenv(),
+                new AppRunner(home, config).environment().keySet());
     }
 
     /**
@@ -80,7 +91,7 @@ final class AppServer {
             PlatformApp app,
             String mainClass,
             String heap,
-            Map<String, String> extraEnv,
+            java.util.function.Supplier<Map<String, String>> extraEnv,
             String... args) {
         AppRunner runner = new AppRunner(home, config);
         Path dir = config.serviceDir(name);
@@ -102,8 +113,11 @@ final class AppServer {
             }
             return "running for " + up.toSeconds() + " s";
         };
-        Map<String, String> env = new java.util.LinkedHashMap<>(runner.environment());
-        env.putAll(extraEnv);
+        java.util.function.Supplier<Map<String, String>> env = () -> {
+            Map<String, String> all = new java.util.LinkedHashMap<>(runner.environment());
+            all.putAll(extraEnv.get());
+            return all;
+        };
         return new EmbeddedServer(name, config.endpoints().of(name), dir, config.host(), Map.of(), launch, alive, env);
     }
 }

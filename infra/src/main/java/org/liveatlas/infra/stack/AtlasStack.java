@@ -57,6 +57,14 @@ public final class AtlasStack {
         return services;
     }
 
+    /**
+     * The settings the trainer service trains with when it starts now (see {@code AppServer.trainer}):
+     * recorded in the data folder, else the demo's; {@code ATLAS_TRAINER_*} variables win.
+     */
+    public org.liveatlas.infra.apps.TrainingDefaults.Resolved trainerSettings() {
+        return AppServer.trainerSettings(config, org.liveatlas.infra.apps.AppRunner.defaultHome());
+    }
+
     public ServiceController service(ServiceName name) {
         return services.stream().filter(s -> s.name() == name).findFirst().orElseThrow();
     }

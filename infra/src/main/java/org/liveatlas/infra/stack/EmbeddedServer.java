@@ -28,7 +28,7 @@ final class EmbeddedServer implements ServiceController {
     private final Launch launch;
     private final HealthProbe probe;
     private final ChildProcess process;
-    private final Map<String, String> environment;
+    private final java.util.function.Supplier<Map<String, String>> environment;
 
     EmbeddedServer(
             ServiceName name,
@@ -50,7 +50,20 @@ final class EmbeddedServer implements ServiceController {
             Launch launch,
             HealthProbe probe,
             Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
+        this(name, endpoint, dir, host, ports, launch, probe, constant(Map.copyOf(environment)));
+    }
+
+    /** A server whose environment is worked out at each start ({@code environment} is asked then). */
+    EmbeddedServer(
+            ServiceName name,
+            String endpoint,
+            Path dir,
+            String host,
+            Map<String, Integer> ports,
+            Launch launch,
+            HealthProbe probe,
+            java.util.function.Supplier<Map<String, String>> environment) {
+        this.environment = environment;
         this.name = name;
         this.endpoint = endpoint;
         this.dir = dir;
@@ -59,6 +72,10 @@ final class EmbeddedServer implements ServiceController {
         this.launch = launch;
         this.probe = probe;
         this.process = new ChildProcess(name.title(), dir.resolve(name.id() + ".pid"), dir.resolve(name.id() + ".log"));
+    }
+
+    private static java.util.function.Supplier<Map<String, String>> constant(Map<String, String> environment) {
+        return () -> environment;
     }
 
     @Override
@@ -115,7 +132,7 @@ final class EmbeddedServer implements ServiceController {
         } catch (IOException e) {
             throw new StackException("cannot prepare " + name.title() + " in " + dir + ": " + e.getMessage(), e);
         }
-        process.start(command, dir, environment);
+        process.start(command, dir, environment.get());
         return StartOutcome.STARTED;
     }
 
