@@ -4,8 +4,11 @@
   /usr/bin/python3 infra/demo/make_demo.py [SHARED_DATA_DIR]
 
 * pbmc14k_sorted/pbmc14k_demo.h5ad: a stratified subsample of pbmc14k_sorted (PER_TYPE cells of
-  each label_coarse), restricted to the genes it shares with kang_muscat (so that the example query
-  file covers every gene of a model trained on it).
+  each label_coarse), every gene kept (the model's gene order is broad: the genes of the reference
+  studies, not one query's).
+* zheng_sorted_mudan/mudan_demo.h5ad: a stratified subsample of zheng_sorted_mudan (up to
+  MUDAN_PER_LABEL cells of each source label, so its effector "cytotoxic T" cells, CD8 T cells that
+  pbmc14k's naive CD8 population lacks, are kept), every gene kept.
 * kang_muscat/kang_muscat_demo.h5ad: a stratified subsample of kang_muscat (QUERY_PER_TYPE cells
   of each label_coarse, FCGR3A monocytes included: the type the reference lacks), every gene kept.
 """
@@ -18,7 +21,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 SEED = 20240101
-PER_TYPE = 300
+PER_TYPE = 240
+MUDAN_PER_LABEL = 100
 QUERY_PER_TYPE = 120
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -58,15 +62,28 @@ def main():
     query = anndata.read_h5ad(os.path.join(data, "kang_muscat", "kang_muscat.h5ad"))
     shared = [g for g in ref.var_names if g in set(query.var_names)]
     print(f"genes: reference {ref.n_vars}, query {query.n_vars}, shared {len(shared)}")
+    # the example file's draws come after those of the earlier 300-per-type reference, as before, so
+    # that the example (and every accuracy measured on it) stays the same file
+    query_rng = np.random.default_rng(SEED)
+    stratified(ref.obs, "label_coarse", 300, query_rng)
 
     cols = ["label", "label_coarse", "cl_id", "label_broad"]
     rows = np.sort(np.concatenate(stratified(ref.obs, "label_coarse", PER_TYPE, rng)))
-    sub = clean(ref[rows, shared], cols)
+    sub = clean(ref[rows, :], cols)
     path = os.path.join(HERE, "pbmc14k_sorted", "pbmc14k_demo.h5ad")
     sub.write_h5ad(path, compression="gzip")
     print(f"{path}: {sub.n_obs} cells x {sub.n_vars} genes, {os.path.getsize(path)} bytes")
 
-    rows = np.sort(np.concatenate(stratified(query.obs, "label_coarse", QUERY_PER_TYPE, rng)))
+    rng = np.random.default_rng(SEED + 1)
+    mudan = anndata.read_h5ad(os.path.join(data, "zheng_sorted_mudan", "zheng_sorted_mudan.h5ad"))
+    rows = np.sort(np.concatenate(stratified(mudan.obs, "label", MUDAN_PER_LABEL, rng)))
+    sub = clean(mudan[rows, :], cols)
+    path = os.path.join(HERE, "zheng_sorted_mudan", "mudan_demo.h5ad")
+    sub.write_h5ad(path, compression="gzip")
+    print(f"{path}: {sub.n_obs} cells x {sub.n_vars} genes, {os.path.getsize(path)} bytes")
+    print(sub.obs["label"].value_counts().to_string())
+
+    rows = np.sort(np.concatenate(stratified(query.obs, "label_coarse", QUERY_PER_TYPE, query_rng)))
     sub = clean(query[rows, :], ["label", "label_coarse", "cl_id", "label_broad", "condition", "donor"])
     path = os.path.join(HERE, "kang_muscat", "kang_muscat_demo.h5ad")
     sub.write_h5ad(path, compression="gzip")

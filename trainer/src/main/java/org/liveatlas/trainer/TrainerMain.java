@@ -192,8 +192,9 @@ public final class TrainerMain {
                             ? ""
                             : " (plus " + unlabelled.size() + " unlabelled deposits for the gene order)")
                     + "; " + config.epochs() + " epochs, hidden " + config.hidden() + ", latent " + config.latent()
-                    + ", gene mask " + config.geneMask());
-            CellOntology onto = s.ontology() == null ? CellOntology.none() : CellOntology.read(s.ontology());
+                    + ", gene mask " + config.geneMask() + ", gene panels " + config.genePanelShare()
+                    + ", ontology " + s.ontology());
+            CellOntology onto = s.loadOntology();
             TrainingRun run = new TrainingRun(s.run(), onto, new ModelRegistry(client, s.bucket()), events);
             long t0 = System.nanoTime();
             TrainingRun.Outcome o = run.run(
@@ -244,6 +245,11 @@ public final class TrainerMain {
                     out.print("\r");
                 }
                 out.println(log.line());
+            }
+
+            @Override
+            public void note(String line) {
+                out.println(line);
             }
 
             @Override

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.liveatlas.core.AtlasException;
+import org.liveatlas.core.ontology.CellOntology;
 import org.liveatlas.core.qc.QcThresholds;
 import org.liveatlas.schemas.topics.Topics;
 import org.liveatlas.trainer.mining.NegativeSelection;
@@ -29,7 +30,7 @@ public record TrainerSettings(
         String modelsTopic,
         String statusTopic,
         Path workDir,
-        Path ontology,
+        String ontology,
         Duration interval,
         long minNewCells,
         TrainingConfig training,
@@ -51,7 +52,9 @@ public record TrainerSettings(
         k.put("atlas.trainer.work-dir", new String[] {"", "checkpoints and downloads; empty: <atlas.data-dir>/trainer"
         });
         k.put("atlas.data-dir", new String[] {".atlas", "the stack's data folder (ATLAS_DATA_DIR, set by ./atlas)"});
-        k.put("atlas.trainer.ontology", new String[] {"", "cl-basic.obo for negative exclusion; empty: label equality"
+        k.put("atlas.trainer.ontology", new String[] {
+            "bundled",
+            "Cell Ontology for negative exclusion: bundled (the committed cl-pbmc.obo extract), an OBO file, or none"
         });
         k.put("atlas.trainer.interval", new String[] {"24h", "retrain at least this often (s, m, h, d)"});
         k.put("atlas.trainer.min-new-cells", new String[] {"50000", "retrain after this many new labelled cells"});
@@ -74,6 +77,10 @@ public record TrainerSettings(
                 "atlas.trainer.unknown-threshold",
                 new String[] {"", "min_dist above which a cell is unknown; empty: calibrated on held-out cells"});
         k.put("atlas.trainer.gene-mask", new String[] {"0", "fraction of input genes zeroed per training cell"});
+        k.put("atlas.trainer.gene-panels", new String[] {
+            "0",
+            "share of each batch re-expressed over a gene panel (deposits' gene lists, random ranked panels); 0: off"
+        });
         k.put("atlas.trainer.min-shared-genes", new String[] {"5000", "the core's shared-gene rejection"});
         k.put("atlas.trainer.hidden", new String[] {"1024,1024,1024", "hidden layer widths"});
         k.put("atlas.trainer.latent", new String[] {"128", "embedding width"});
@@ -131,6 +138,7 @@ public record TrainerSettings(
                     .withCrossStudyPositives(Boolean.parseBoolean(v.get("atlas.trainer.cross-study-positives")))
                     .withSeed(Long.parseLong(v.get("atlas.trainer.seed")))
                     .withGeneMask(Double.parseDouble(v.get("atlas.trainer.gene-mask")))
+                    .withGenePanelShare(Double.parseDouble(v.get("atlas.trainer.gene-panels")))
                     .withThreads(threads);
             QcThresholds qc =
                     switch (v.get("atlas.trainer.qc").toLowerCase(java.util.Locale.ROOT)) {
@@ -185,7 +193,7 @@ public record TrainerSettings(
                     v.get("atlas.trainer.work-dir").isBlank()
                             ? Path.of(v.get("atlas.data-dir")).resolve("trainer")
                             : Path.of(v.get("atlas.trainer.work-dir")),
-                    onto.isBlank() ? null : Path.of(onto),
+                    onto.isBlank() ? "none" : onto,
                     parseDuration(v.get("atlas.trainer.interval")),
                     Long.parseLong(v.get("atlas.trainer.min-new-cells")),
                     training,
@@ -195,6 +203,18 @@ public record TrainerSettings(
         }
         throw new AtlasException("invalid trainer configuration: " + String.join("; ", errors)
                 + " (keys and defaults: trainer/README.md)");
+    }
+
+    /**
+     * The ontology {@code atlas.trainer.ontology} names: the committed extract ({@code bundled}, the
+     * default, also the annotation vote's), an OBO file, or none (label equality).
+     */
+    public CellOntology loadOntology() {
+        return switch (ontology) {
+            case "bundled" -> CellOntology.bundled();
+            case "none" -> CellOntology.none();
+            default -> CellOntology.read(Path.of(ontology));
+        };
     }
 
     static Duration parseDuration(String s) {

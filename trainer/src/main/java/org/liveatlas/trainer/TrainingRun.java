@@ -25,6 +25,7 @@ import org.liveatlas.trainer.eval.UnknownThreshold;
 import org.liveatlas.trainer.registry.ModelEvents;
 import org.liveatlas.trainer.registry.ModelRegistry;
 import org.liveatlas.trainer.registry.PublishGate;
+import org.liveatlas.trainer.train.GenePanels;
 import org.liveatlas.trainer.train.MetricTrainer;
 import org.liveatlas.trainer.train.TrainingConfig;
 import org.liveatlas.trainer.train.TrainingListener;
@@ -296,7 +297,7 @@ public final class TrainingRun {
                                 + " cells (optimistic: same batch on both sides)");
         ModelEvaluator evaluator = new ModelEvaluator(
                 ontology, settings.voteK(), UnknownThreshold.DEFAULT_QUANTILE, 2000, settings.evaluatorThreads());
-        MetricTrainer trainer = new MetricTrainer(config, ontology);
+        MetricTrainer trainer = new MetricTrainer(config, ontology, genePanels(config, studies, unlabelled));
         MetricTrainer.Result result;
         if (settings.validateEvery() > 0) {
             // a bounded sample keeps the per-epoch check cheap on a large atlas
@@ -388,8 +389,12 @@ public final class TrainingRun {
         evaluation.put(
                 "unknown_threshold",
                 Double.isNaN(settings.unknownThreshold())
-                        ? "calibrated: " + UnknownThreshold.DEFAULT_QUANTILE
-                                + " quantile of the held-out known cells' min_dist"
+                        ? "calibrated: the " + UnknownThreshold.DEFAULT_QUANTILE
+                                + " quantile of the held-out known cells' min_dist to the training cells ("
+                                + (split == EvaluationSplit.STUDIES
+                                        ? "leave-studies-out: studies " + heldOut + ", never trained on"
+                                        : "cells-within-study: the training studies' own batch, optimistic")
+                                + "); unknown_rate_known and unknown_rate_novel in the metrics are its rates there"
                         : "configured");
         params.put("evaluation", evaluation);
         params.put(
@@ -419,6 +424,24 @@ public final class TrainingRun {
                     ModelEvents.event(manifest, result.model().architecture().latent(), genes.size(), Instant.now()));
         }
         return new Outcome(manifest, candidate, current, pca, verdict);
+    }
+
+    /**
+     * The gene panels of {@link TrainingConfig#genePanelShare}: every deposit's gene list (labelled and
+     * unlabelled; only the list is read), keyed by study id or file name.
+     */
+    private static GenePanels genePanels(TrainingConfig config, List<LabelledStudy> studies, List<Path> unlabelled) {
+        if (config.genePanelShare() <= 0) {
+            return GenePanels.random();
+        }
+        Map<String, List<String>> panels = new LinkedHashMap<>();
+        for (LabelledStudy s : studies) {
+            panels.put(s.studyId(), TrainingDataLoader.geneSymbols(s.file()));
+        }
+        for (Path p : unlabelled) {
+            panels.put(p.getFileName().toString(), TrainingDataLoader.geneSymbols(p));
+        }
+        return new GenePanels(panels, GenePanels.DEFAULT_MIN_FRACTION);
     }
 
     /** The studies a model's manifest says were held out from its training (leave-studies-out). */

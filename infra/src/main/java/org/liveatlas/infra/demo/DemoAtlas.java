@@ -32,9 +32,15 @@ public final class DemoAtlas {
     /** A demo study: its id, data file and {@code study.json}, relative to the demo folder. */
     public record Study(String id, String file, String meta) {}
 
-    /** The labelled reference. */
-    public static final List<Study> STUDIES =
-            List.of(new Study("pbmc14k", "pbmc14k_sorted/pbmc14k_demo.h5ad", "pbmc14k_sorted/pbmc14k_demo.study.json"));
+    /**
+     * The demo's studies: two labelled references (sorted PBMC populations of one experiment, the second
+     * with effector CD8 T cells) and the example query file deposited unlabelled, so that cell search
+     * finds cells in more than one study.
+     */
+    public static final List<Study> STUDIES = List.of(
+            new Study("pbmc14k", "pbmc14k_sorted/pbmc14k_demo.h5ad", "pbmc14k_sorted/pbmc14k_demo.study.json"),
+            new Study("zheng_mudan", "zheng_sorted_mudan/mudan_demo.h5ad", "zheng_sorted_mudan/mudan_demo.study.json"),
+            new Study("kang_example", "kang_muscat/kang_muscat_demo.h5ad", "kang_muscat/kang_muscat_demo.study.json"));
 
     /** The example file a newcomer annotates, relative to the project root. */
     public static final String EXAMPLE_QUERY = "infra/demo/kang_muscat/kang_muscat_demo.h5ad";
@@ -42,12 +48,14 @@ public final class DemoAtlas {
     /**
      * The demo model's training settings (the trainer's {@code ATLAS_TRAINER_*} variables): a small
      * network and a short schedule that train in well under a minute on two cores, as the trainer's PBMC
-     * measurements chose them (encoder 128-64 to 32, 15 epochs, RANDOM negatives, triplet weight 0.5,
-     * unknown threshold 0.04); every
-     * training cell kept (the reference holds only the ~1.1k genes it shares with the example file, too
-     * few for SCimilarity's 500-gene cell filter); one labelled study, so the trainer's automatic
-     * evaluation split holds out a fifth of its cells of each label, and positives come from within the
-     * study. The trainer service of {@code up} gets the same settings (see {@code AppServer}).
+     * measurements chose them (encoder 128-64 to 32, 15 epochs, RANDOM negatives, triplet weight 0.5);
+     * the gene order is every gene of the labelled studies (the trainer's default), with gene-panel
+     * augmentation so that a query measuring a narrow panel (the example file: 1,129 of about 9,300)
+     * still lands near the reference; the Cell Ontology extract (the trainer's default) for negatives.
+     * Two labelled studies, so the trainer's automatic evaluation split is leave-studies-out: it holds
+     * one study out of training and calibrates the unknown threshold on it; permissive QC (the sorted
+     * sets' cells hold few genes for SCimilarity's 500-gene filter). The trainer service of {@code up}
+     * and a later {@code atlas train} get the same settings (recorded in the data folder).
      */
     public static final Map<String, String> TRAINING = trainingSettings();
 
@@ -76,9 +84,7 @@ public final class DemoAtlas {
         m.put("ATLAS_TRAINER_QC", "permissive");
         m.put("ATLAS_TRAINER_CROSS_STUDY_POSITIVES", "false");
         m.put("ATLAS_TRAINER_SEED", "7");
-        // a threshold calibrated on held-out cells of the reference's own batch calls most of another
-        // lab's known cells unknown; the trainer's demo measurements chose this one (read off the example)
-        m.put("ATLAS_TRAINER_UNKNOWN_THRESHOLD", "0.04");
+        m.put("ATLAS_TRAINER_GENE_PANELS", "0.8");
         return Map.copyOf(m);
     }
 

@@ -49,6 +49,13 @@ public final class TrainingDataLoader {
         this.ontology = ontology;
     }
 
+    /** The gene symbols a study file lists (its panel), in file order. */
+    public static List<String> geneSymbols(java.nio.file.Path study) {
+        try (StudyReader r = StudyReaders.open(study)) {
+            return List.copyOf(r.geneSymbols());
+        }
+    }
+
     /**
      * The sorted genes listed by at least {@code minStudies} of the studies: the gene order of a new
      * model.

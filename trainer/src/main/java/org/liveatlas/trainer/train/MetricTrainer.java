@@ -58,10 +58,20 @@ public final class MetricTrainer {
 
     private final TrainingConfig config;
     private final CellOntology ontology;
+    private final GenePanels panels;
 
     public MetricTrainer(TrainingConfig config, CellOntology ontology) {
+        this(config, ontology, GenePanels.random());
+    }
+
+    /**
+     * @param panels the gene panels of {@link TrainingConfig#genePanelShare} (deposited studies' gene
+     *     lists and random expression-ranked panels)
+     */
+    public MetricTrainer(TrainingConfig config, CellOntology ontology, GenePanels panels) {
         this.config = Objects.requireNonNull(config, "config");
         this.ontology = Objects.requireNonNull(ontology, "ontology");
+        this.panels = Objects.requireNonNull(panels, "panels");
     }
 
     public TrainingConfig config() {
@@ -130,6 +140,15 @@ public final class MetricTrainer {
                 .setMaxUpdates(config.epochs())
                 .build();
         String fingerprint = fingerprint(cells);
+        GenePanels.Sampler panelSampler = config.genePanelShare() > 0
+                ? panels.sampler(cells.genes(), cells.expression(), PANEL_MIN_SHARED)
+                : null;
+        if (panelSampler != null) {
+            listener.note("gene panels: " + Math.round(100 * config.genePanelShare())
+                    + "% of each batch re-expressed over one panel per batch; study panels "
+                    + (panelSampler.studyPanels().isEmpty() ? "none" : panelSampler.studyPanels())
+                    + " half the time, else random expression-ranked panels");
+        }
 
         try (NDManager manager = NDManager.newBaseManager(PyTorchRuntime.ENGINE)) {
             engine.setRandomSeed((int) config.seed());
@@ -187,11 +206,17 @@ public final class MetricTrainer {
                     try (NDManager step = manager.newSubManager()) {
                         float[] dense = cells.dense(rows);
                         NDArray x = step.create(FloatBuffer.wrap(dense), new Shape(rows.length, arch.nGenes()));
-                        NDArray input = config.geneMask() > 0
-                                ? step.create(
-                                        FloatBuffer.wrap(mask(dense, config.geneMask(), maskRng)),
-                                        new Shape(rows.length, arch.nGenes()))
-                                : x;
+                        float[] in = dense;
+                        if (panelSampler != null) {
+                            in = GenePanels.apply(
+                                    in, rows.length, panelSampler.draw(maskRng), config.genePanelShare(), maskRng);
+                        }
+                        if (config.geneMask() > 0) {
+                            in = mask(in, config.geneMask(), maskRng);
+                        }
+                        NDArray input = in == dense
+                                ? x
+                                : step.create(FloatBuffer.wrap(in), new Shape(rows.length, arch.nGenes()));
                         LossParts parts;
                         Triplets triplets;
                         try (GradientCollector gc = engine.newGradientCollector()) {
@@ -269,6 +294,9 @@ public final class MetricTrainer {
         }
     }
 
+    /** A study panel sharing fewer genes with the order is not used (the core's alignment would refuse it). */
+    static final int PANEL_MIN_SHARED = 100;
+
     /** A copy of {@code dense} with each entry zeroed with probability {@code fraction}. */
     static float[] mask(float[] dense, double fraction, Random rng) {
         float[] out = dense.clone();
@@ -290,7 +318,8 @@ public final class MetricTrainer {
 
     private String fingerprint(LabelledCells cells) {
         return config.asManifestParameters() + "|" + cells.genes().hashCode() + "|"
-                + cells.cellIds().hashCode() + "|" + java.util.Arrays.hashCode(cells.labels());
+                + cells.cellIds().hashCode() + "|" + java.util.Arrays.hashCode(cells.labels()) + "|"
+                + panels.studyPanels().hashCode();
     }
 
     private static void checkpoint(

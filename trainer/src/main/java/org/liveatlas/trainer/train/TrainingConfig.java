@@ -33,6 +33,8 @@ import org.liveatlas.trainer.mining.NegativeSelection;
  * @param geneMask fraction of each training cell's genes zeroed at the encoder's input, drawn anew per
  *     cell and step (0 = off, SCimilarity's setting); the decoder still reconstructs the full profile,
  *     so the encoder learns to embed cells whose study lacks some of the model's genes
+ * @param genePanelShare share of each batch's cells re-expressed over one gene panel drawn for the
+ *     batch and normalised again ({@link GenePanels}; 0 = off, SCimilarity's setting)
  */
 public record TrainingConfig(
         List<Integer> hidden,
@@ -50,7 +52,8 @@ public record TrainingConfig(
         boolean crossStudyPositives,
         long seed,
         int threads,
-        double geneMask) {
+        double geneMask,
+        double genePanelShare) {
 
     public TrainingConfig {
         hidden = List.copyOf(hidden);
@@ -70,6 +73,9 @@ public record TrainingConfig(
         Objects.requireNonNull(tripletDistance, "tripletDistance");
         if (!(geneMask >= 0 && geneMask < 1)) {
             throw new IllegalArgumentException("geneMask must be in [0, 1), got " + geneMask);
+        }
+        if (!(genePanelShare >= 0 && genePanelShare <= 1)) {
+            throw new IllegalArgumentException("genePanelShare must be in [0, 1], got " + genePanelShare);
         }
         new MetricLoss(tripletWeight, margin, l1, tripletDistance); // validates the loss settings
     }
@@ -92,6 +98,7 @@ public record TrainingConfig(
                 true,
                 0L,
                 Runtime.getRuntime().availableProcessors(),
+                0.0,
                 0.0);
     }
 
@@ -141,6 +148,10 @@ public record TrainingConfig(
         return with(c -> c.geneMask = fraction);
     }
 
+    public TrainingConfig withGenePanelShare(double share) {
+        return with(c -> c.genePanelShare = share);
+    }
+
     /** This config with the fields {@code change} sets; the canonical constructor validates the result. */
     private TrainingConfig with(Consumer<Copy> change) {
         Copy c = new Copy(this);
@@ -166,6 +177,7 @@ public record TrainingConfig(
         long seed;
         int threads;
         double geneMask;
+        double genePanelShare;
 
         Copy(TrainingConfig t) {
             hidden = t.hidden;
@@ -184,6 +196,7 @@ public record TrainingConfig(
             seed = t.seed;
             threads = t.threads;
             geneMask = t.geneMask;
+            genePanelShare = t.genePanelShare;
         }
 
         TrainingConfig build() {
@@ -203,7 +216,8 @@ public record TrainingConfig(
                     crossStudyPositives,
                     seed,
                     threads,
-                    geneMask);
+                    geneMask,
+                    genePanelShare);
         }
     }
 
@@ -229,6 +243,7 @@ public record TrainingConfig(
         m.put("sample_across_studies", crossStudyPositives);
         m.put("seed", seed);
         m.put("gene_mask", geneMask);
+        m.put("gene_panel_share", genePanelShare);
         return m;
     }
 }

@@ -9,6 +9,9 @@ public interface TrainingListener {
     /** An epoch is done and checkpointed. */
     default void epochDone(EpochLog log) {}
 
+    /** A line about how the run is set up (printed by the command line). */
+    default void note(String line) {}
+
     /** Training resumed from a checkpoint at {@code nextEpoch}. */
     default void resumed(int nextEpoch) {}
 

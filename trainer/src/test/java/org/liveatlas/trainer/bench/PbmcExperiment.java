@@ -27,7 +27,8 @@ import org.liveatlas.trainer.train.TrainingListener;
  * {@code pbmc14k_sorted} cells): prints accuracy, macro-F1, per-type recall and unknown rates beside
  * the PCA + kNN baseline. Arguments {@code key=value}: data (shared/data), epochs, hidden, latent,
  * tw, neg, mask, k, savercat, mudan, cross, bs, bpe, lr, seed, threads, ontology, genes (shared|all),
- * ood (also annotate the cell-line study and print its unknown rate), evalThreads.
+ * ood (also annotate the cell-line study and print its unknown rate), evalThreads, panels (gene-panel
+ * share), panelStudies (data sets whose gene lists join the panels).
  */
 public final class PbmcExperiment {
 
@@ -116,6 +117,7 @@ public final class PbmcExperiment {
                 .withCrossStudyPositives(Boolean.parseBoolean(a.getOrDefault("cross", "false")))
                 .withNegativeSelection(NegativeSelection.valueOf(a.getOrDefault("neg", "RANDOM")))
                 .withGeneMask(Double.parseDouble(a.getOrDefault("mask", "0")))
+                .withGenePanelShare(Double.parseDouble(a.getOrDefault("panels", "0")))
                 .withSeed(Long.parseLong(a.getOrDefault("seed", "1")))
                 .withThreads(threads);
         int k = Integer.parseInt(a.getOrDefault("k", "50"));
@@ -127,7 +129,18 @@ public final class PbmcExperiment {
                 Integer.parseInt(a.getOrDefault("evalThreads", String.valueOf(threads))));
         int every = Integer.parseInt(a.getOrDefault("every", "0"));
         t0 = System.nanoTime();
-        MetricTrainer.Result result = new MetricTrainer(config, onto)
+        // panelStudies: data sets whose gene lists (only) join the gene-panel augmentation
+        Map<String, List<String>> studyPanels = new java.util.LinkedHashMap<>();
+        for (String set : a.getOrDefault("panelStudies", "").split(",")) {
+            if (!set.isBlank()) {
+                studyPanels.put(set, TrainingDataLoader.geneSymbols(d.resolve(set + "/" + set + ".h5ad")));
+            }
+        }
+        MetricTrainer.Result result = new MetricTrainer(
+                        config,
+                        onto,
+                        new org.liveatlas.trainer.train.GenePanels(
+                                studyPanels, org.liveatlas.trainer.train.GenePanels.DEFAULT_MIN_FRACTION))
                 .train(
                         trainingCells,
                         Path.of(a.getOrDefault("work", "target/pbmc-experiment-" + System.nanoTime())),
