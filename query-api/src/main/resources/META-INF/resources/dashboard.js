@@ -2,11 +2,23 @@
 "use strict";
 
 const keyInput = document.getElementById("apiKey");
+const keyBox = document.getElementById("apiKeyBox");
 keyInput.value = new URLSearchParams(location.search).get("key") || localStorage.getItem("liveatlas.key") || "";
+// the key box appears only when a key is in use or the API asks for one (a local stack serves without)
+keyBox.hidden = !keyInput.value;
 keyInput.addEventListener("change", () => {
   localStorage.setItem("liveatlas.key", keyInput.value);
   loadAtlas();
 });
+
+/** Request headers: the API key only when one is given. */
+function keyHeaders(extra) {
+  const headers = Object.assign({}, extra || {});
+  if (keyInput.value) {
+    headers["X-API-Key"] = keyInput.value;
+  }
+  return headers;
+}
 
 const charts = {};
 
@@ -17,12 +29,16 @@ function showError(message) {
 }
 
 async function api(path, options = {}) {
-  const headers = Object.assign({ "X-API-Key": keyInput.value }, options.headers || {});
+  const headers = keyHeaders(options.headers);
   const response = await fetch(path, Object.assign({}, options, { headers }));
   const type = response.headers.get("Content-Type") || "";
   const body = type.includes("json") ? await response.json() : await response.text();
   if (!response.ok) {
-    const detail = body && body.detail ? body.detail : response.status + " " + response.statusText;
+    let detail = body && body.detail ? body.detail : response.status + " " + response.statusText;
+    if (response.status === 401) {
+      keyBox.hidden = false;
+      detail += keyInput.value ? "" : " Enter your API key at the top right.";
+    }
     showError(detail);
     throw new Error(detail);
   }
@@ -53,10 +69,6 @@ function cell(row, text) {
 }
 
 async function loadAtlas() {
-  if (!keyInput.value) {
-    showError("Enter an API key to see the atlas.");
-    return;
-  }
   const summary = (await api("/v1/atlas")).body;
   document.getElementById("cellCount").textContent = summary.cells.toLocaleString();
   document.getElementById("studyCount").textContent = summary.studies;
@@ -116,7 +128,7 @@ async function downloadH5ad() {
     return;
   }
   let response;
-  const headers = { "X-API-Key": keyInput.value, Accept: "application/x-hdf5" };
+  const headers = keyHeaders({ Accept: "application/x-hdf5" });
   if (lastAnnotation.result) {
     response = await fetch(lastAnnotation.result + "?format=h5ad", { headers });
   } else {

@@ -79,6 +79,19 @@ class DashboardIT {
         assertThat(Files.size(png)).isGreaterThan(10_000);
     }
 
+    @Test
+    void withoutAKeyTheKeyBoxAppearsOnlyWhenTheApiAsksForOne() throws Exception {
+        Path browser = chromium();
+        Assumptions.assumeTrue(browser != null, "Chromium is not installed (apt-get install chromium)");
+        // this test API serves no anonymous caller: its 401 brings the key box up, with what to do
+        String dom = run(browser, List.of("--dump-dom", root.toString()));
+        Matcher box = Pattern.compile("<label[^>]*id=\"apiKeyBox\"[^>]*>").matcher(dom);
+        assertThat(box.find()).as("key box in %s", dom).isTrue();
+        assertThat(box.group()).doesNotContain("hidden");
+        assertThat(dom).contains("Enter your API key at the top right.");
+        assertThat(dom).doesNotContain("data-atlas-loaded=\"true\"");
+    }
+
     private static String run(Path browser, List<String> args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(
                 browser.toString(),
