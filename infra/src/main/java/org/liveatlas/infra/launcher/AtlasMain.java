@@ -12,7 +12,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code atlas} command line: runs and inspects the LiveAtlas platform. */
+/**
+ * The {@code atlas} command line: runs and inspects the LiveAtlas platform. The global options ({@code
+ * --data-dir}, {@code --config}, {@code -D}) are accepted before or after the subcommand.
+ */
 @Command(
         name = "atlas",
         mixinStandardHelpOptions = true,
@@ -25,12 +28,14 @@ public final class AtlasMain implements Callable<Integer> {
     @Option(
             names = "--data-dir",
             paramLabel = "DIR",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "Folder for the embedded services' data and logs (default ./.atlas).")
     Path dataDir;
 
     @Option(
             names = "--config",
             paramLabel = "FILE",
+            scope = CommandLine.ScopeType.INHERIT,
             description =
                     "Properties file with atlas.* keys (see `atlas config`); default <data-dir>/atlas.properties if present.")
     Path configFile;
@@ -38,6 +43,7 @@ public final class AtlasMain implements Callable<Integer> {
     @Option(
             names = {"-D", "--set"},
             paramLabel = "KEY=VALUE",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "Set a configuration key, e.g. -D atlas.kafka.bootstrap=kafka:9092.")
     Map<String, String> settings = new LinkedHashMap<>();
 
