@@ -38,6 +38,9 @@ final class EmbedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.ParentCommand
+    AtlasMain parent;
+
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder.")
     Path model;
 
@@ -64,9 +67,10 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Option(
             names = "--min-shared-genes",
-            defaultValue = "5000",
-            description = "Reject the study when fewer of the model's genes are found (default ${DEFAULT-VALUE}).")
-    int minSharedGenes;
+            paramLabel = "N",
+            description = "Reject the study when fewer of the model's genes are found (default: the platform's"
+                    + " atlas.min-shared-genes, never more than the model has).")
+    Integer minSharedGenes;
 
     @Option(
             names = "--qc",
@@ -90,6 +94,23 @@ final class EmbedCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The shared-gene minimum: the option, else the platform's {@code atlas.min-shared-genes}; capped at the
+     * model's gene count, so a study measuring every gene of a small model is never refused.
+     */
+    int minSharedGenes(int modelGenes) {
+        int wanted = minSharedGenes != null
+                ? minSharedGenes
+                : Integer.parseInt(
+                        parent == null
+                                ? org.liveatlas.infra.stack.StackKey.MIN_SHARED_GENES.defaultValue()
+                                : parent.config().get(org.liveatlas.infra.stack.StackKey.MIN_SHARED_GENES));
+        if (wanted < 0) {
+            throw new IllegalArgumentException("--min-shared-genes must be at least 0, got " + wanted);
+        }
+        return Math.min(wanted, modelGenes);
+    }
+
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -103,10 +124,11 @@ final class EmbedCommand implements Callable<Integer> {
         try {
             long t0 = System.nanoTime();
             ModelFolder folder = ModelFolder.load(model);
+            int minShared = minSharedGenes(folder.geneOrder().size());
             PreprocessOptions options = PreprocessOptions.DEFAULT
                     .withChunkRows(batchSize)
                     .withQc(qc.thresholds)
-                    .withAlign(PreprocessOptions.DEFAULT.align().withMinSharedGenes(minSharedGenes));
+                    .withAlign(PreprocessOptions.DEFAULT.align().withMinSharedGenes(minShared));
             StudyPreprocessor pre = new StudyPreprocessor(folder.geneOrder(), options);
             String study = input.getFileName().toString();
             EncoderOptions encoderOptions =

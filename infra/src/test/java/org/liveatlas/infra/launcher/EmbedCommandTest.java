@@ -115,6 +115,32 @@ class EmbedCommandTest {
     }
 
     @Test
+    void withoutTheOptionThePlatformMinimumAppliesCappedAtTheModelsGenes() {
+        // a model over 500 of the study's genes: the platform's minimum (1,000) exceeds what the model has,
+        // so the study, which has every one of them, is embedded instead of refused
+        Path small = dir.resolve("model-500");
+        RandomModels.folder(study.genes().symbols().subList(0, 500), List.of(32), 8, 5)
+                .save(small, Manifest.imported("random-500", "random weights", Instant.parse("2026-11-25T00:00:00Z")));
+        Path out = dir.resolve("capped.npy");
+        Run r = atlas("embed", "--model", small.toString(), "--out", out.toString(), h5ad.toString());
+        assertThat(r.code).as(r.text).isZero();
+        assertThat(r.text).contains("500 of the model's 500 genes found", "wrote 150 x 8 embeddings");
+
+        // the platform's setting is read (-D after the subcommand), and still capped at the model
+        Run strict = atlas(
+                "embed",
+                "-D",
+                "atlas.min-shared-genes=510",
+                "--model",
+                model.toString(),
+                "--out",
+                dir.resolve("strict.npy").toString(),
+                h5ad.toString());
+        assertThat(strict.code).isEqualTo(2);
+        assertThat(strict.text).contains("only 500 of the model's 520 genes found", "need 510");
+    }
+
+    @Test
     void aMissingInputIsNamed() {
         Run r = atlas(
                 "embed",
