@@ -81,7 +81,8 @@ public final class AtlasMain implements Callable<Integer> {
             "INGEST",
             "org.liveatlas.ingest.cli.IngestCli",
             "deposit",
-            "Upload a study (.h5ad, 10x folder or .h5) with its study.json and follow its status."
+            "Upload a study (.h5ad, 10x folder or .h5) with its study.json (--meta, or written from --title,"
+                    + " --organism, --label-column, ...) and follow its status."
         },
         {"INGEST", "org.liveatlas.ingest.cli.IngestCli", "studies", "List deposits and their latest status."},
         {"INGEST", "org.liveatlas.ingest.cli.IngestCli", "withdraw", "Withdraw a study: its cells leave the atlas."},

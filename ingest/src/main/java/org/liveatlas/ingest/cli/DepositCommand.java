@@ -9,10 +9,12 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,13 +36,15 @@ import org.liveatlas.schemas.events.DataFormat;
 import org.liveatlas.schemas.events.StudyStatus;
 import org.liveatlas.schemas.store.KeySafety;
 import org.liveatlas.schemas.store.ObjectLayout;
+import org.liveatlas.schemas.study.StudyMetadata;
 
 /**
- * {@code atlas deposit PATH --study ID [--meta study.json]}: checks the files and study.json locally, uploads the
- * data files (multipart above {@link #PART_SIZE}, with a progress bar, each ETag verified against the bytes
- * sent), removes files of an earlier version that are not in this one, uploads study.json last (which completes
- * the deposit), then prints the study's status changes. The ingest service does the rest, exactly as for any other
- * S3 client putting the same objects.
+ * {@code atlas deposit PATH --study ID [--meta study.json | study options]}: checks the files and study.json locally
+ * (without a study.json file, writes one from the {@link StudyOptions}, checks the obs columns they name in the data
+ * and prints it), uploads the data files (multipart above {@link #PART_SIZE}, with a progress bar, each ETag verified
+ * against the bytes sent), removes files of an earlier version that are not in this one, uploads study.json last
+ * (which completes the deposit), then prints the study's status changes. The ingest service does the rest, exactly
+ * as for any other S3 client putting the same objects.
  */
 public final class DepositCommand {
     /** Multipart part size; also the single-part threshold. */
@@ -57,7 +61,7 @@ public final class DepositCommand {
     /** Runs the deposit; throws {@link PoisonInputException} naming the file or field when the input is unusable. */
     public DepositResult run(DepositRequest request) {
         List<LocalFile> files = collect(request);
-        byte[] studyJson = studyJson(request);
+        byte[] studyJson = studyJson(request, files);
         String prefix = ObjectLayout.depositPrefix(request.studyId());
         MinioClient minio = Clients.minio(config);
         try (StatusFollower follower = request.follow().isZero()
@@ -182,11 +186,26 @@ public final class DepositCommand {
         return files;
     }
 
-    private byte[] studyJson(DepositRequest request) {
-        Path meta = request.meta().orElseGet(() -> request.path().resolve(ObjectLayout.STUDY_JSON));
+    private byte[] studyJson(DepositRequest request, List<LocalFile> files) {
+        Path inFolder = request.path().resolve(ObjectLayout.STUDY_JSON);
+        if (request.meta().isEmpty() && Files.isDirectory(request.path()) && Files.isRegularFile(inFolder)) {
+            if (request.options().any()) {
+                throw new PoisonInputException("deposit: " + inFolder + " is the study's metadata, so "
+                        + String.join(", ", request.options().given())
+                        + " cannot be used; edit that file, or remove it to write study.json from the options");
+            }
+            return readStudyJson(inFolder, request.studyId());
+        }
+        if (request.meta().isPresent()) {
+            return readStudyJson(request.meta().get(), request.studyId());
+        }
+        return writeStudyJson(request, files);
+    }
+
+    private byte[] readStudyJson(Path meta, String studyId) {
         if (!Files.isRegularFile(meta)) {
-            throw new PoisonInputException("deposit: no study.json; pass --meta study.json"
-                    + (Files.isDirectory(request.path()) ? " or put one in " + request.path() : ""));
+            throw new PoisonInputException("deposit: --meta " + meta + " is not a file; give the path of the"
+                    + " study.json, or leave --meta out to write one from the options (--title, --organism, ...)");
         }
         byte[] content;
         try {
@@ -194,22 +213,69 @@ public final class DepositCommand {
         } catch (IOException e) {
             throw new AtlasException("deposit: cannot read " + meta + ": " + e.getMessage(), e);
         }
-        List<ValidationError> errors = SchemaValidator.shared()
-                .validate(Contract.STUDY_METADATA, new String(content, java.nio.charset.StandardCharsets.UTF_8));
+        return validated(content, meta.toString(), studyId);
+    }
+
+    /** The study.json written from the options, after checking the obs columns they name; printed as uploaded. */
+    private byte[] writeStudyJson(DepositRequest request, List<LocalFile> files) {
+        StudyOptions options = request.options();
+        StudyMetadata metadata;
+        try {
+            metadata = options.toMetadata(request.studyId());
+        } catch (IllegalArgumentException e) {
+            throw new PoisonInputException("deposit: " + e.getMessage());
+        }
+        for (Path dataset : datasets(files)) {
+            ObsColumnCheck.require(options.namedColumns(), dataset);
+        }
+        byte[] content;
+        try {
+            content = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata);
+        } catch (IOException e) {
+            throw new AtlasException(
+                    "deposit: cannot write the study.json of " + request.studyId() + ": " + e.getMessage(), e);
+        }
+        validated(content, "the study.json written from the options", request.studyId());
+        List<String> defaults = options.defaultsUsed();
+        out.println("study.json for " + request.studyId() + ", written from the options"
+                + (defaults.isEmpty() ? "" : " (defaults: " + String.join(", ", defaults) + ")") + ":");
+        out.println(new String(content, StandardCharsets.UTF_8));
+        return content;
+    }
+
+    /** The datasets among the data files: each .h5ad or .h5 file, and each folder holding a 10x matrix. */
+    private static List<Path> datasets(List<LocalFile> files) {
+        Set<Path> datasets = new LinkedHashSet<>();
+        for (LocalFile file : files) {
+            switch (FormatSniffer.claimedFormat(file.relativeKey()).orElseThrow()) {
+                case H5AD, TENX_H5 -> datasets.add(file.path());
+                case TENX_MATRIX -> datasets.add(file.path().getParent());
+                default -> {
+                    // features and barcodes belong to the folder of their matrix
+                }
+            }
+        }
+        return List.copyOf(datasets);
+    }
+
+    /** Checks {@code content} against the study.json schema and the study id; returns it unchanged. */
+    private static byte[] validated(byte[] content, String origin, String studyId) {
+        List<ValidationError> errors =
+                SchemaValidator.shared().validate(Contract.STUDY_METADATA, new String(content, StandardCharsets.UTF_8));
         if (!errors.isEmpty()) {
-            throw new PoisonInputException("deposit: " + meta + " breaks the study.json schema: "
+            throw new PoisonInputException("deposit: " + origin + " breaks the study.json schema: "
                     + String.join(
                             "; ", errors.stream().map(ValidationError::toString).toList()));
         }
         try {
             JsonNode node = Json.mapper().readTree(content);
             String inFile = node.path("studyId").asText();
-            if (!inFile.equals(request.studyId())) {
-                throw new PoisonInputException("deposit: " + meta + " names study '" + inFile + "' but --study is '"
-                        + request.studyId() + "'; make them agree");
+            if (!inFile.equals(studyId)) {
+                throw new PoisonInputException("deposit: " + origin + " names study '" + inFile + "' but --study is '"
+                        + studyId + "'; make them agree");
             }
         } catch (IOException e) {
-            throw new PoisonInputException("deposit: " + meta + " is not JSON: " + e.getMessage());
+            throw new PoisonInputException("deposit: " + origin + " is not JSON: " + e.getMessage());
         }
         return content;
     }

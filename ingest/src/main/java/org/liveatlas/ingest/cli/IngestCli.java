@@ -1,17 +1,23 @@
 package org.liveatlas.ingest.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.liveatlas.core.AtlasException;
 import org.liveatlas.ingest.IngestConfig;
 import org.liveatlas.ingest.IngestMain;
 import org.liveatlas.schemas.events.StudyState;
+import org.liveatlas.schemas.store.ObjectLayout;
+import org.liveatlas.schemas.store.StudyIds;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * Command line of the ingest app: {@code deposit}, {@code studies}, {@code withdraw} and {@code service}; the
@@ -53,8 +59,22 @@ public final class IngestCli {
 
     @Command(
             name = "deposit",
-            description = "Upload an .h5ad, a 10x .h5 or a 10x folder with its study.json, then follow its status.")
+            description = {
+                "Upload an .h5ad, a 10x .h5 or a 10x folder with its study.json, then follow its status.",
+                "Without --meta (and without a study.json in a folder PATH) the study.json is written from the"
+                        + " options below, checked against the study.json schema and printed before the upload;"
+                        + " the obs columns it names must exist in the data."
+            })
     static final class Deposit implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = {"-h", "--help"},
+                usageHelp = true,
+                description = "Show this help message and exit.")
+        boolean help;
+
         @Parameters(index = "0", paramLabel = "PATH", description = "the .h5ad or .h5 file, or a 10x folder")
         Path path;
 
@@ -64,8 +84,55 @@ public final class IngestCli {
         @Option(
                 names = "--meta",
                 paramLabel = "FILE",
-                description = "study.json (default: PATH/study.json for a folder)")
+                description = "study.json (default: PATH/study.json for a folder that holds one, else written from"
+                        + " the options below; not together with them)")
         Path meta;
+
+        @Option(names = "--title", paramLabel = "TEXT", description = "study title (default: the study id)")
+        String title;
+
+        @Option(
+                names = "--organism",
+                paramLabel = "NAME",
+                description = "organism (default: " + StudyOptions.DEFAULT_ORGANISM + ")")
+        String organism;
+
+        @Option(names = "--tissue", paramLabel = "NAME", description = "tissue, e.g. blood")
+        String tissue;
+
+        @Option(names = "--disease", paramLabel = "NAME", description = "disease, e.g. healthy")
+        String disease;
+
+        @Option(names = "--assay", paramLabel = "NAME", description = "assay, e.g. 10x 3' v3")
+        String assay;
+
+        @Option(
+                names = "--label-column",
+                paramLabel = "COLUMN",
+                description = "obs column with the author's cell type labels")
+        String labelColumn;
+
+        @Option(
+                names = "--ontology-column",
+                paramLabel = "COLUMN",
+                description = "obs column with the labels' Cell Ontology ids (CL:...)")
+        String ontologyColumn;
+
+        @Option(names = "--donor-column", paramLabel = "COLUMN", description = "obs column with the donor ids")
+        String donorColumn;
+
+        @Option(
+                names = "--reference",
+                description = "the study's labels join the labelled reference (needs --label-column)")
+        boolean reference;
+
+        @Option(
+                names = "--private",
+                description = "only the owner group may see the study (needs --owner; default: public)")
+        boolean privateStudy;
+
+        @Option(names = "--owner", paramLabel = "GROUP", description = "the group that owns the study")
+        String owner;
 
         @Option(
                 names = "--follow",
@@ -77,13 +144,59 @@ public final class IngestCli {
 
         @Override
         public Integer call() {
-            DepositResult result = new DepositCommand(config(), System.out)
-                    .run(DepositRequest.of(path, study, Optional.ofNullable(meta), IngestConfig.parseDuration(follow)));
+            StudyOptions options = options();
+            DepositRequest request = meta != null
+                    ? DepositRequest.of(path, study, Optional.of(meta), IngestConfig.parseDuration(follow))
+                    : DepositRequest.of(path, study, options, IngestConfig.parseDuration(follow));
+            DepositResult result = new DepositCommand(config(), System.out).run(request);
             return result.lastStatus()
                             .filter(s -> s.state() == StudyState.QUARANTINED)
                             .isPresent()
                     ? 3
                     : 0;
+        }
+
+        /** The study options, refused as a usage error when they clash with a study.json or with each other. */
+        private StudyOptions options() {
+            StudyOptions options = StudyOptions.builder()
+                    .title(title)
+                    .organism(organism)
+                    .tissue(tissue)
+                    .disease(disease)
+                    .assay(assay)
+                    .labelColumn(labelColumn)
+                    .ontologyColumn(ontologyColumn)
+                    .donorColumn(donorColumn)
+                    .reference(reference)
+                    .privateStudy(privateStudy)
+                    .owner(owner)
+                    .build();
+            if (meta != null) {
+                if (options.any()) {
+                    throw usage("--meta cannot be combined with " + String.join(", ", options.given())
+                            + ": give the study's metadata either in the study.json file or as options, not both");
+                }
+                return options;
+            }
+            Path inFolder = path.resolve(ObjectLayout.STUDY_JSON);
+            if (Files.isDirectory(path) && Files.isRegularFile(inFolder)) {
+                if (options.any()) {
+                    throw usage(inFolder + " is the study's metadata, so " + String.join(", ", options.given())
+                            + " cannot be used; edit that file, or remove it to write study.json from the options");
+                }
+                return options;
+            }
+            if (StudyIds.problem(study).isEmpty()) {
+                List<String> problems = options.problems(study);
+                if (!problems.isEmpty()) {
+                    throw usage(String.join("\n", problems));
+                }
+            }
+            return options;
+        }
+
+        private CommandLine.ParameterException usage(String message) {
+            return new CommandLine.ParameterException(spec.commandLine(), message);
         }
     }
 

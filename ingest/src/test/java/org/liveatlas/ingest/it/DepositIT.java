@@ -24,6 +24,7 @@ import org.liveatlas.ingest.cli.DepositCommand;
 import org.liveatlas.ingest.cli.DepositRequest;
 import org.liveatlas.ingest.cli.DepositResult;
 import org.liveatlas.ingest.cli.StudiesCommand;
+import org.liveatlas.ingest.cli.StudyOptions;
 import org.liveatlas.ingest.cli.StudySummary;
 import org.liveatlas.ingest.cli.WithdrawCommand;
 import org.liveatlas.schemas.events.DataFormat;
@@ -57,6 +58,7 @@ class DepositIT {
                             tenx,
                             "kang-ctrl",
                             Optional.of(meta),
+                            StudyOptions.none(),
                             Duration.ofSeconds(60),
                             EnumSet.of(StudyState.RECEIVED)));
 
@@ -121,6 +123,50 @@ class DepositIT {
                 .filteredOn(o -> o.format() == DataFormat.H5AD)
                 .singleElement()
                 .satisfies(o -> assertThat(o.etag()).endsWith("-3"));
+    }
+
+    @Test
+    void aDepositWithoutStudyJsonUploadsTheOneWrittenFromItsOptions(TestStack stack, @TempDir Path dir)
+            throws Exception {
+        IngestFixture f = IngestFixture.create(stack, Map.of());
+        Path file = dir.resolve("labelled.h5ad");
+        Files.write(file, DepositCatalogue.h5ad());
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+
+        DepositResult result = new DepositCommand(f.config, new java.io.PrintStream(printed, true))
+                .run(DepositRequest.of(
+                        file,
+                        "no-meta",
+                        StudyOptions.builder()
+                                .tissue("blood")
+                                .labelColumn("cell_type")
+                                .reference(true)
+                                .privateStudy(true)
+                                .owner("lab7")
+                                .build(),
+                        Duration.ZERO));
+
+        assertThat(result.uploadedKeys())
+                .containsExactly("deposits/no-meta/labelled.h5ad", "deposits/no-meta/study.json");
+        assertThat(printed.toString())
+                .contains("study.json for no-meta, written from the options (defaults: title = the study id (--title),"
+                        + " organism Homo sapiens (--organism))")
+                .contains("\"cellTypeLabel\" : \"cell_type\"");
+        try (IngestService service = IngestService.create(f.config)) {
+            assertThat(service.scanOnce()).containsEntry(Outcome.DEPOSITED, 1);
+        }
+        StudyDeposited event = single(f, "no-meta");
+        assertThat(event.depositVersion()).isEqualTo(result.depositVersion());
+        assertThat(event.study())
+                .isEqualTo(StudyOptions.builder()
+                        .tissue("blood")
+                        .labelColumn("cell_type")
+                        .reference(true)
+                        .privateStudy(true)
+                        .owner("lab7")
+                        .build()
+                        .toMetadata("no-meta"));
+        assertThat(event.study().organism()).isEqualTo("Homo sapiens");
     }
 
     @Test
