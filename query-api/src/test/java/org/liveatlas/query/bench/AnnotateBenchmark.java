@@ -402,6 +402,12 @@ public final class AnnotateBenchmark {
             HttpResponse<String> result = get(http, base + path + "/result", key);
             long tResult = System.nanoTime();
             JsonNode list = JSON.readTree(result.body()).path("cells");
+            // the job's own split (read and normalise, embed, reference search, vote and write), from its log
+            Files.readString(log)
+                    .lines()
+                    .filter(l -> l.contains("annotated ") && l.contains("reference search"))
+                    .reduce((a, b) -> b)
+                    .ifPresent(l -> System.out.println("  job phases: " + l.substring(l.indexOf("annotated "))));
             int known = 0;
             int right = 0;
             int absent = 0;
