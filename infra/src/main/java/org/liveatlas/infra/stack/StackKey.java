@@ -23,7 +23,7 @@ public enum StackKey {
             "atlas.api.heap",
             "768m",
             "query API JVM heap; it holds the labelled reference in memory, about 0.55 KB per reference cell (0.9 KB"
-                    + " above 50,000 cells, with the HNSW graph)"),
+                    + " above 200,000 cells, with the HNSW graph)"),
     API_ANONYMOUS_ACCESS(
             "atlas.api.anonymous-access",
             "true",

@@ -170,8 +170,12 @@ public interface QueryConfig {
      * README, "Reference index").
      */
     interface Reference {
-        /** Up to this many reference cells, every search is exact; above it, segments get an HNSW graph. */
-        @WithDefault("50000")
+        /**
+         * Up to this many reference cells, every search is exact (one matrix product and top-k per batch);
+         * above it, segments get an HNSW graph. On two cores the exact product beats the graph up to a few
+         * hundred thousand cells (query-api README, "Benchmark").
+         */
+        @WithDefault("200000")
         int exactMaxCells();
 
         /** Segments without graph are merged and given one once they hold this many cells (above exact-max). */

@@ -1,7 +1,6 @@
 package org.liveatlas.query.reference;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -219,6 +218,10 @@ final class ReferenceSet {
         }
         int offset = 0;
         int[] offsets = new int[segments.size()];
+        // every segment searched exactly joins one matrix product and one top-k (not one per segment)
+        List<Segment> exactSegments = new ArrayList<>();
+        List<int[]> exactRows = new ArrayList<>();
+        List<Integer> exactOffsets = new ArrayList<>();
         for (int si = 0; si < segments.size(); si++) {
             Segment s = segments.get(si);
             offsets[si] = offset;
@@ -234,10 +237,15 @@ final class ReferenceSet {
                                     .forEach(q -> s.searchGraph(queries[q], k, o.ef(), bits, tops.get(q), base)))
                             .join();
                 } else {
-                    exact(s, accepted, queries, k, tops, offset, o.maxProductFloats());
+                    exactSegments.add(s);
+                    exactRows.add(accepted);
+                    exactOffsets.add(offset);
                 }
             }
             offset += s.size();
+        }
+        if (!exactSegments.isEmpty()) {
+            exact(exactSegments, exactRows, exactOffsets, queries, k, tops, o.maxProductFloats(), o.pool());
         }
         List<List<Neighbour>> out = new ArrayList<>(queries.length);
         for (TopK t : tops) {
@@ -295,42 +303,76 @@ final class ReferenceSet {
     }
 
     /**
-     * Exact search of {@code accepted} rows: the queries times the rows' matrix in PyTorch, then top-k, in
-     * blocks of queries so that one product holds at most {@code maxFloats} scores.
+     * Exact search of the accepted rows of {@code segments} (row offsets {@code offsets} in the set): the
+     * queries times all those rows in one PyTorch matrix product, then one top-k, in blocks of queries so
+     * that one product holds at most {@code maxFloats} scores; the k found per query go to its heap with
+     * their distance recomputed from the vectors. The blocks run in parallel on {@code pool}, one product
+     * per thread: the encoder keeps PyTorch at one intra-op thread (a JVM-wide setting), so a single
+     * product would use one core.
      */
     private static void exact(
-            Segment s, int[] accepted, float[][] queries, int k, List<TopK> tops, int offset, long maxFloats) {
+            List<Segment> segments,
+            List<int[]> accepted,
+            List<Integer> offsets,
+            float[][] queries,
+            int k,
+            List<TopK> tops,
+            long maxFloats,
+            ForkJoinPool pool) {
         int dim = queries[0].length;
-        int n = accepted.length;
+        int n = accepted.stream().mapToInt(a -> a.length).sum();
         int kk = Math.min(k, n);
-        float[] ref = new float[n * dim];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(s.rows[accepted[i]], 0, ref, i * dim, dim);
+        float[] ref = new float[Math.multiplyExact(n, dim)];
+        float[][] rowOf = new float[n][];
+        int[] globalRow = new int[n];
+        int at = 0;
+        for (int si = 0; si < segments.size(); si++) {
+            Segment s = segments.get(si);
+            int base = offsets.get(si);
+            for (int r : accepted.get(si)) {
+                rowOf[at] = s.rows[r];
+                globalRow[at] = base + r;
+                System.arraycopy(s.rows[r], 0, ref, at * dim, dim);
+                at++;
+            }
         }
-        int block = (int) Math.max(1, Math.min(queries.length, maxFloats / n));
+        int threads = Math.max(1, pool.getParallelism());
+        int perThread = (queries.length + threads - 1) / threads;
+        int block = (int) Math.max(1, Math.min(perThread, maxFloats / n));
+        int blocks = (queries.length + block - 1) / block;
         try (NDManager m = NDManager.newBaseManager(
                 ai.djl.Device.cpu(), PyTorchRuntime.engine().getEngineName())) {
             NDArray r = m.create(ref, new Shape(n, dim)).transpose();
-            for (int from = 0; from < queries.length; from += block) {
-                int to = Math.min(queries.length, from + block);
-                float[] q = new float[(to - from) * dim];
-                for (int i = from; i < to; i++) {
-                    System.arraycopy(queries[i], 0, q, (i - from) * dim, dim);
-                }
-                try (NDManager b = m.newSubManager()) {
-                    NDArray qa = b.create(q, new Shape(to - from, dim));
-                    NDList top = qa.matMul(r).topK(kk, 1, true, true);
-                    float[] dots = top.get(0).toFloatArray();
-                    long[] idx = top.get(1).toLongArray();
-                    for (int i = from; i < to; i++) {
-                        TopK t = tops.get(i);
-                        for (int j = 0; j < kk; j++) {
-                            int row = accepted[(int) idx[(i - from) * kk + j]];
-                            t.add(offset + row, Segment.distance(queries[i], s.rows[row]));
+            pool.submit(() -> IntStream.range(0, blocks).parallel().forEach(bi -> {
+                        int from = bi * block;
+                        int to = Math.min(queries.length, from + block);
+                        float[] q = new float[(to - from) * dim];
+                        for (int i = from; i < to; i++) {
+                            System.arraycopy(queries[i], 0, q, (i - from) * dim, dim);
                         }
-                    }
-                }
-            }
+                        NDManager b;
+                        synchronized (m) {
+                            b = m.newSubManager();
+                        }
+                        long[] idx;
+                        try {
+                            NDArray qa = b.create(q, new Shape(to - from, dim));
+                            idx = qa.matMul(r).topK(kk, 1, true, false).get(1).toLongArray();
+                        } finally {
+                            synchronized (m) {
+                                b.close();
+                            }
+                        }
+                        // each query's heap is filled by the one task that owns its block
+                        for (int i = from; i < to; i++) {
+                            TopK t = tops.get(i);
+                            for (int j = 0; j < kk; j++) {
+                                int c = (int) idx[(i - from) * kk + j];
+                                t.add(globalRow[c], Segment.distance(queries[i], rowOf[c]));
+                            }
+                        }
+                    }))
+                    .join();
         }
     }
 }

@@ -98,11 +98,18 @@ public final class AnnotateBenchmark {
             long bytesPerCell,
             String graphs,
             ReferenceRecall.Result recall,
-            String error) {}
+            String error,
+            int exactMax) {}
 
     public static void main(String[] args) throws Exception {
         int cells = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
         Path jar = Path.of(args.length > 1 ? args[1] : "target/quarkus-app/quarkus-run.jar");
+        // bench.exact-max: the API's reference.exact-max-cells, one run per value and size (default: its default)
+        int[] exactMaxes = Arrays.stream(
+                        System.getProperty("bench.exact-max", ReferenceRecall.defaultOf("exactMaxCells"))
+                                .split(","))
+                .mapToInt(v -> Integer.parseInt(v.trim()))
+                .toArray();
         int[] sizes = Arrays.stream((args.length > 2 ? args[2] : "10000,100000,1000000").split(","))
                 .mapToInt(Integer::parseInt)
                 .toArray();
@@ -151,23 +158,27 @@ public final class AnnotateBenchmark {
                         loadAverage());
                 try {
                     reference.growTo(size, url);
-                    Row r = annotate(dir, jar, apiXmx, url, atlas, upload, warm, truth, size);
-                    // the API's figures before the in-process build (as long again as the API's graph build)
-                    List<Row> soFar = new ArrayList<>(rows);
-                    soFar.add(r);
-                    printTable(soFar, cells, embed, apiXmx);
-                    System.out.printf(Locale.ROOT, "in-process reference and recall@%d (load %s)%n", K, loadAverage());
-                    ReferenceRecall.Result recall = ReferenceRecall.measure(reference.studies(), queries, K);
-                    System.out.println("  " + recall);
-                    System.gc();
-                    r = withRecall(r, recall);
-                    rows.add(r);
-                    printTable(rows, cells, embed, apiXmx);
+                    for (int exactMax : exactMaxes) {
+                        Row r = annotate(dir, jar, apiXmx, url, atlas, upload, warm, truth, size, exactMax);
+                        // the API's figures before the in-process build (as long again as the API's graph build)
+                        List<Row> soFar = new ArrayList<>(rows);
+                        soFar.add(r);
+                        printTable(soFar, cells, embed, apiXmx);
+                        System.out.printf(
+                                Locale.ROOT, "in-process reference and recall@%d (load %s)%n", K, loadAverage());
+                        ReferenceRecall.Result recall =
+                                ReferenceRecall.measure(reference.studies(), queries, K, exactMax);
+                        System.out.println("  " + recall);
+                        System.gc();
+                        r = withRecall(r, recall);
+                        rows.add(r);
+                        printTable(rows, cells, embed, apiXmx);
+                    }
                 } catch (Exception | OutOfMemoryError e) {
                     String why = e.toString();
                     System.out.println("reference of " + size + " cells failed: " + why);
                     why = why.substring(0, Math.min(300, why.length())).replace('\n', ' ');
-                    rows.add(new Row(size, 0, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, "", null, why));
+                    rows.add(new Row(size, 0, "", 0, 0, 0, 0, 0, 0, 0, 0, 0, "", null, why, 0));
                     break;
                 }
             }
@@ -201,7 +212,8 @@ public final class AnnotateBenchmark {
                 r.bytesPerCell(),
                 r.graphs(),
                 recall,
-                r.error());
+                r.error(),
+                r.exactMax());
     }
 
     private static void printTable(List<Row> rows, int cells, double embed, String apiXmx) {
@@ -214,20 +226,24 @@ public final class AnnotateBenchmark {
                 cells / embed);
         System.out.println("API -Xmx" + apiXmx + "; heap used = after a full GC once the reference is loaded");
         System.out.println();
-        System.out.println("| reference cells | reference load (read + graph) | upload until 202 | job | result JSON"
-                + " | annotate total | cells/s | annotate / embed | known right | absent unknown"
-                + " | recall@50 | API heap used | bytes/cell | segments (graph) |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        System.out.println(
+                "| reference cells | exact-max-cells | reference load (read + graph) | upload until 202 | job | result JSON"
+                        + " | annotate total | cells/s | annotate / embed | known right | absent unknown"
+                        + " | recall@50 | API heap used | bytes/cell | segments (graph) |");
+        System.out.println(
+                "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (Row r : rows) {
             if (r.error() != null) {
-                System.out.printf(Locale.ROOT, "| %,d | failed: %s |%n", r.referenceCells(), r.error());
+                System.out.printf(
+                        Locale.ROOT, "| %,d | %,d | failed: %s |%n", r.referenceCells(), r.exactMax(), r.error());
                 continue;
             }
             System.out.printf(
                     Locale.ROOT,
-                    "| %,d | %.1f s%s | %.1f s | %.1f s | %.1f s | %.1f s | %,.0f | %.2f | %.3f | %.3f | %s | %,d MB"
+                    "| %,d | %,d | %.1f s%s | %.1f s | %.1f s | %.1f s | %.1f s | %,.0f | %.2f | %.3f | %.3f | %s | %,d MB"
                             + " | %,d | %s |%n",
                     r.referenceCells(),
+                    r.exactMax(),
                     r.load(),
                     r.loadDetail(),
                     r.upload(),
@@ -309,7 +325,8 @@ public final class AnnotateBenchmark {
             Path upload,
             Path warm,
             List<String> truth,
-            int size)
+            int size,
+            int exactMax)
             throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -331,6 +348,7 @@ public final class AnnotateBenchmark {
         pb.environment().put("ATLAS_QUERY_MODELS_SOURCE", "folder");
         pb.environment().put("ATLAS_QUERY_MODELS_DIR", dir.resolve("models").toString());
         pb.environment().put("ATLAS_QUERY_ANNOTATE_MIN_SHARED_GENES", "100");
+        pb.environment().put("ATLAS_QUERY_REFERENCE_EXACT_MAX_CELLS", Integer.toString(exactMax));
         pb.environment().put("ATLAS_QUERY_ANNOTATE_MAX_UPLOAD_BYTES", Long.toString(2_000_000_000L));
         Process api = pb.start();
         try {
@@ -440,7 +458,8 @@ public final class AnnotateBenchmark {
                     ref.path("segments").asInt() + " ("
                             + ref.path("graph_segments").asInt() + ")",
                     null,
-                    null);
+                    null,
+                    exactMax);
             System.out.printf(
                     Locale.ROOT,
                     "annotated %,d cells in %.1f s (upload %.1f s, job %.1f s, result %.1f s); known right %.3f,"

@@ -52,7 +52,7 @@ public final class ReferenceRecall {
     private ReferenceRecall() {}
 
     /** The default of a {@link QueryConfig.Reference} setting, read from its annotation. */
-    static String defaultOf(String method) {
+    public static String defaultOf(String method) {
         try {
             return QueryConfig.Reference.class
                     .getMethod(method)
@@ -68,7 +68,11 @@ public final class ReferenceRecall {
      * who sees public studies only, through the API's path and exactly.
      */
     public static Result measure(List<Study> studies, float[][] queries, int k) {
-        int exactMax = Integer.parseInt(defaultOf("exactMaxCells"));
+        return measure(studies, queries, k, Integer.parseInt(defaultOf("exactMaxCells")));
+    }
+
+    /** As {@link #measure(List, float[][], int)} with another {@code exact-max-cells}. */
+    public static Result measure(List<Study> studies, float[][] queries, int k, int exactMax) {
         int m = Integer.parseInt(defaultOf("hnswM"));
         int efConstruction = Integer.parseInt(defaultOf("hnswEfConstruction"));
         int efSearch = Integer.parseInt(defaultOf("hnswEfSearch"));
