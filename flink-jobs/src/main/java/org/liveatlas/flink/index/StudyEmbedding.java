@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
+import org.liveatlas.core.PoisonInputException;
 import org.liveatlas.core.annotate.CellVote;
 import org.liveatlas.core.io.StudyReader;
 import org.liveatlas.core.prep.PreparedChunk;
@@ -17,7 +18,8 @@ import org.liveatlas.schemas.study.StudyMetadata;
 /**
  * One pass of a study file through a model into cell documents: preprocess in row chunks, embed, annotate
  * against the reference cells of the target index, one upsert per kept cell. Shared by the indexing and the
- * re-indexing jobs. Poison input propagates as {@link org.liveatlas.core.PoisonInputException}.
+ * re-indexing jobs. Poison input (including obs columns the study.json names but the file lacks) propagates as
+ * {@link PoisonInputException}, naming the local file.
  */
 public final class StudyEmbedding {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StudyEmbedding.class);
@@ -27,6 +29,17 @@ public final class StudyEmbedding {
         void chunkDone(long total, QcReport soFar, long embedded);
     }
 
+    /** What to do when the study.json names an obs column that the file lacks. */
+    public enum NamedColumns {
+        /** Poison: the study is quarantined before any cell is embedded (a new deposit). */
+        REQUIRED,
+        /**
+         * Leave the field empty: for a study already in the atlas, indexed before the check existed, whose cells
+         * a re-index reproduces as they were instead of abandoning the whole rebuild over them.
+         */
+        WHERE_PRESENT
+    }
+
     /** What a pass produced. */
     public record Result(long total, QcReport qc, long embedded) {}
 
@@ -34,7 +47,8 @@ public final class StudyEmbedding {
 
     /**
      * Embeds {@code input} with {@code model} into upserts for {@code index}; {@code group} (nullable) is what
-     * the sink counts their acknowledgements under.
+     * the sink counts their acknowledgements under; {@code named} says whether the obs columns the study.json
+     * names must all be in the file.
      */
     public static Result run(
             LoadedModel model,
@@ -43,6 +57,7 @@ public final class StudyEmbedding {
             StudyMetadata study,
             String depositVersion,
             Path input,
+            NamedColumns named,
             String group,
             Consumer<BulkAction> out,
             Progress progress)
@@ -55,7 +70,7 @@ public final class StudyEmbedding {
         annotator.invalidate(); // reference cells may have changed since the previous study
         try (PreparedStudy prepared = model.preprocessor().open(study.studyId(), input)) {
             StudyReader reader = prepared.reader();
-            CellDocuments.ObsValues obs = obsValues(reader, study.columns());
+            CellDocuments.ObsValues obs = obsValues(reader, study, input, named);
             long total = reader.cellCount();
             int latent = model.latentDim();
             while (prepared.hasNext()) {
@@ -103,11 +118,25 @@ public final class StudyEmbedding {
         }
     }
 
-    private static CellDocuments.ObsValues obsValues(StudyReader reader, ObsColumns columns) {
+    /**
+     * The values of the obs columns the study.json names. When they are {@link NamedColumns#REQUIRED}, a named
+     * column the file lacks quarantines the study before any cell is embedded; the reason names {@code input}, the
+     * local copy, and callers that quarantine put the object key in its place ({@link
+     * LocalDeposit#withObjectKeys}).
+     */
+    private static CellDocuments.ObsValues obsValues(
+            StudyReader reader, StudyMetadata study, Path input, NamedColumns named) {
+        ObsColumns columns = study.columns();
         if (columns == null) {
             return new CellDocuments.ObsValues(null, null, null, null);
         }
         List<String> names = reader.obsColumnNames();
+        if (named == NamedColumns.REQUIRED) {
+            NamedObsColumns.problem(study.studyId(), columns, names, input.toString())
+                    .ifPresent(problem -> {
+                        throw new PoisonInputException(problem);
+                    });
+        }
         return new CellDocuments.ObsValues(
                 column(reader, names, columns.donor()),
                 column(reader, names, columns.sample()),

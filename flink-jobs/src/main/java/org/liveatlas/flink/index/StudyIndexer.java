@@ -254,6 +254,7 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
         String group = StudyBarrier.group(d.studyId(), d.depositVersion());
         ctx.output(STATUS, status(d, m.version(), new CellCounts(null, 0, 0, 0, 0)));
         Path dir = Path.of(config.workDir()).resolve("liveatlas-" + d.studyId() + "-" + UUID.randomUUID());
+        LocalDeposit local = new LocalDeposit(dir, d.prefix());
         long embedded = 0;
         List<String> also = new ArrayList<>();
         try {
@@ -265,6 +266,7 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
                     d.study(),
                     d.depositVersion(),
                     input,
+                    StudyEmbedding.NamedColumns.REQUIRED,
                     group,
                     out::collect,
                     (total, soFar, n) -> {
@@ -292,6 +294,7 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
                                 d.study(),
                                 d.depositVersion(),
                                 input,
+                                StudyEmbedding.NamedColumns.REQUIRED,
                                 null,
                                 out::collect,
                                 (total, soFar, n) -> {});
@@ -304,7 +307,7 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
                                 d.depositVersion(),
                                 t.model(),
                                 t.index(),
-                                e.getMessage());
+                                local.withObjectKeys(e.getMessage()));
                     }
                 }
             }
@@ -326,8 +329,10 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
                     also);
             out.collect(BulkAction.barrier(Json.write(indexed), group));
         } catch (PoisonInputException e) {
-            LOG.warn("quarantining study {} version {}: {}", d.studyId(), d.depositVersion(), e.getMessage());
-            deadLetter(ctx, event, d.studyId(), d.depositVersion(), e.getMessage(), m.version());
+            // the reason names the deposited objects, never this worker's copies of them
+            String reason = local.withObjectKeys(e.getMessage());
+            LOG.warn("quarantining study {} version {}: {}", d.studyId(), d.depositVersion(), reason);
+            deadLetter(ctx, event, d.studyId(), d.depositVersion(), reason, m.version());
             StudyBarrier q = new StudyBarrier(
                     StudyBarrier.Outcome.QUARANTINED,
                     d.studyId(),
@@ -341,7 +346,7 @@ public final class StudyIndexer extends KeyedBroadcastProcessFunction<String, De
                     null,
                     d.study(),
                     d.depositedAt(),
-                    e.getMessage(),
+                    reason,
                     targets.stream()
                             .map(Target::index)
                             .filter(i -> !i.equals(index))

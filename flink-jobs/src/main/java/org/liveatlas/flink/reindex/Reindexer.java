@@ -23,6 +23,7 @@ import org.liveatlas.core.TransientException;
 import org.liveatlas.flink.config.PipelineConfig;
 import org.liveatlas.flink.index.KeyedJson;
 import org.liveatlas.flink.index.LoadedModel;
+import org.liveatlas.flink.index.LocalDeposit;
 import org.liveatlas.flink.index.ReferenceAnnotator;
 import org.liveatlas.flink.index.StudyEmbedding;
 import org.liveatlas.flink.index.StudyIndexer;
@@ -172,6 +173,8 @@ public final class Reindexer extends KeyedProcessFunction<String, KeyedJson, Bul
                                 meta,
                                 s.depositVersion(),
                                 input,
+                                // indexed already: rebuilt as it was, its deposit-time checks are not repeated
+                                StudyEmbedding.NamedColumns.WHERE_PRESENT,
                                 null,
                                 out::collect,
                                 (t, q, n) -> {});
@@ -187,7 +190,12 @@ public final class Reindexer extends KeyedProcessFunction<String, KeyedJson, Bul
                         embedded.add(s.key());
                     } catch (PoisonInputException e) {
                         failed.add(s.studyId());
-                        LOG.error("re-indexing study {} into {} failed: {}", s.studyId(), target, e.getMessage());
+                        LOG.error(
+                                "re-indexing study {} into {} failed: {}",
+                                s.studyId(),
+                                target,
+                                new LocalDeposit(dir, ObjectLayout.depositPrefix(s.studyId()))
+                                        .withObjectKeys(e.getMessage()));
                     } finally {
                         StudyIndexer.deleteRecursively(dir);
                     }

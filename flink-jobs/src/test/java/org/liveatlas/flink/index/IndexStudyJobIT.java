@@ -23,6 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.liveatlas.core.io.StudyReader;
+import org.liveatlas.core.io.StudyReaders;
 import org.liveatlas.core.synth.H5adWriter;
 import org.liveatlas.core.synth.SynthConfig;
 import org.liveatlas.core.synth.SyntheticStudy;
@@ -85,6 +87,17 @@ class IndexStudyJobIT {
     }
 
     private static StudyMetadata metadata(String id, boolean reference) {
+        return metadata(
+                id,
+                reference,
+                new ObsColumns(
+                        SyntheticStudy.DONOR,
+                        SyntheticStudy.SAMPLE,
+                        SyntheticStudy.CELL_TYPE,
+                        SyntheticStudy.CELL_TYPE_ONTOLOGY_ID));
+    }
+
+    private static StudyMetadata metadata(String id, boolean reference, ObsColumns columns) {
         return new StudyMetadata(
                 1,
                 id,
@@ -94,11 +107,7 @@ class IndexStudyJobIT {
                 "blood",
                 "normal",
                 "10x 3' v3",
-                new ObsColumns(
-                        SyntheticStudy.DONOR,
-                        SyntheticStudy.SAMPLE,
-                        SyntheticStudy.CELL_TYPE,
-                        SyntheticStudy.CELL_TYPE_ONTOLOGY_ID),
+                columns,
                 reference,
                 Visibility.PUBLIC,
                 null);
@@ -158,8 +167,9 @@ class IndexStudyJobIT {
         Map<String, String> topics = topics(stack);
         String bucket = stack.createBucket("atlas");
         String prefix = stack.unique("a") + "-";
-        PipelineConfig config = PipelineFixtures.config(PipelineFixtures.stackConfiguration(
-                stack, bucket, prefix, modelDir, topics, Files.createDirectories(tmp.resolve("work-a"))));
+        Path work = Files.createDirectories(tmp.resolve("work-a"));
+        PipelineConfig config = PipelineFixtures.config(
+                PipelineFixtures.stackConfiguration(stack, bucket, prefix, modelDir, topics, work));
         http = http == null ? OpenSearchHttp.connect(config.openSearch()) : http;
         IndexManager indexes = new IndexManager(http, prefix);
 
@@ -188,6 +198,18 @@ class IndexStudyJobIT {
             Path poisonFile = tmp.resolve("poison").resolve("counts.h5ad");
             H5adWriter.write(poisonFile, base.counts(), base.cellIds(), base.obs(), alien, Map.of("gene_ids", alien));
             PipelineFixtures.deposit(stack, bucket, topics.get("deposits"), metadata("poison01", false), poisonFile);
+            // poison: a reference whose study.json names a label column its file lacks
+            Path labellessFile = tmp.resolve("nolabel01").resolve("counts.h5ad");
+            H5adWriter.write(labellessFile, base);
+            List<String> labellessColumns;
+            try (StudyReader reader = StudyReaders.open(labellessFile)) {
+                labellessColumns = reader.obsColumnNames();
+            }
+            StudyMetadata labelless = metadata(
+                    "nolabel01",
+                    true,
+                    new ObsColumns(SyntheticStudy.DONOR, SyntheticStudy.SAMPLE, "author_cell_type", null));
+            PipelineFixtures.deposit(stack, bucket, topics.get("deposits"), labelless, labellessFile);
 
             List<String> status = PipelineFixtures.readUntil(
                     stack,
@@ -195,7 +217,8 @@ class IndexStudyJobIT {
                     DEADLINE,
                     v -> studies.subList(0, 3).stream()
                                     .allMatch(s -> hasFinal(v, s.studyId(), StudyState.INDEXED, null))
-                            && hasFinal(v, "poison01", StudyState.QUARANTINED, null));
+                            && hasFinal(v, "poison01", StudyState.QUARANTINED, null)
+                            && hasFinal(v, "nolabel01", StudyState.QUARANTINED, null));
             assertThat(status).as("statuses").isNotEmpty();
 
             String index = indexes.cellsIndex("m1");
@@ -250,11 +273,40 @@ class IndexStudyJobIT {
                     .filter(x -> x.state() == StudyState.QUARANTINED)
                     .findFirst()
                     .orElseThrow();
-            assertThat(q.reason()).contains("genes found").contains("poison01");
-            List<String> dlq = PipelineFixtures.readUntil(stack, topics.get("dlq"), DEADLINE, v -> !v.isEmpty());
-            DeadLetter dl = Json.mapper().readValue(dlq.get(0), DeadLetter.class);
-            assertThat(dl.studyId()).isEqualTo("poison01");
-            assertThat(dl.source().topic()).isEqualTo(topics.get("deposits"));
+            assertThat(q.reason())
+                    .contains("genes found")
+                    .contains("poison01")
+                    .doesNotContain("/tmp/")
+                    .doesNotContain(work.toString());
+            assertThat(docs(index, "nolabel01")).isEmpty();
+            StudyStatus noLabel = statuses(status).stream()
+                    .filter(x -> x.studyId().equals("nolabel01"))
+                    .filter(x -> x.state() == StudyState.QUARANTINED)
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(noLabel.reason())
+                    .isEqualTo("study nolabel01: study.json names cellTypeLabel column 'author_cell_type', but"
+                            + " deposits/nolabel01/counts.h5ad has no such obs column (its columns: "
+                            + String.join(", ", labellessColumns) + "); fix study.json's columns.cellTypeLabel or"
+                            + " the file, and deposit again")
+                    .doesNotContain("/tmp/")
+                    .doesNotContain(work.toString());
+            List<DeadLetter> dlq =
+                    PipelineFixtures.readUntil(stack, topics.get("dlq"), DEADLINE, v -> v.size() >= 2).stream()
+                            .map(v -> {
+                                try {
+                                    return Json.mapper().readValue(v, DeadLetter.class);
+                                } catch (Exception e) {
+                                    throw new AssertionError(e);
+                                }
+                            })
+                            .toList();
+            assertThat(dlq).extracting(DeadLetter::studyId).containsExactlyInAnyOrder("poison01", "nolabel01");
+            assertThat(dlq).allSatisfy(dl -> assertThat(dl.source().topic()).isEqualTo(topics.get("deposits")));
+            assertThat(dlq)
+                    .filteredOn(dl -> dl.studyId().equals("nolabel01"))
+                    .singleElement()
+                    .satisfies(dl -> assertThat(dl.message()).isEqualTo(noLabel.reason()));
             JsonNode studyDoc = http.require("GET", "/" + indexes.studiesIndex() + "/_doc/synth02", null, "get");
             assertThat(studyDoc.path("_source").path("state").asText()).isEqualTo("indexed");
             assertThat(studyDoc.path("_source").path("qc").path("cellsRead").asLong())
