@@ -62,6 +62,35 @@ final class UpCommand implements Callable<Integer> {
             out.println("demo: already seeded in " + config.dataDir() + " (delete "
                     + config.dataDir().resolve("demo") + " to seed it again)");
         }
+        int count;
+        try {
+            count = startAll(stack, home, config, demoAtlas, seed, out);
+        } catch (RuntimeException e) {
+            out.println("up failed; stopping the services this up started (those running before are left alone):");
+            List<ServiceName> stopped = stack.stopStartedHere(out::println);
+            if (stopped.isEmpty()) {
+                out.println("(this up had started none)");
+            }
+            throw e;
+        }
+        out.printf("%nAll %d services healthy in %.1f s.%n", count, (System.nanoTime() - t0) / 1e9);
+        if (seed) {
+            demoAtlas.awaitIndexed(DEMO_INDEX_TIMEOUT, out::println);
+            boolean ready =
+                    config.apps().contains(ServiceName.QUERY_API) && demoAtlas.awaitApiReady(Duration.ofSeconds(60));
+            out.printf("demo: seeded in %.1f s%s%n", (System.nanoTime() - t0) / 1e9, ready ? "; the API is ready" : "");
+            out.println("demo: open " + config.endpoints().apiUrl() + "/ and annotate " + DemoAtlas.EXAMPLE_QUERY);
+        }
+        Printing.endpoints(config, out);
+        return 0;
+    }
+
+    /**
+     * The start phase of {@code up}: servers, demo deposits, jobs, apps; returns how many services run. Throws on
+     * the first failure, leaving what it started to the caller to stop.
+     */
+    private static int startAll(
+            AtlasStack stack, Path home, StackConfig config, DemoAtlas demoAtlas, boolean seed, PrintWriter out) {
         int count = stack.upServers(out::println).size();
         if (seed) {
             out.println("demo: seeding the demo atlas (first up on this data folder; --no-demo skips it)");
@@ -80,23 +109,14 @@ final class UpCommand implements Callable<Integer> {
             out.println(
                     "trainer service: training with " + stack.trainerSettings().describe());
         }
-        out.printf("%nAll %d services healthy in %.1f s.%n", count, (System.nanoTime() - t0) / 1e9);
-        if (seed) {
-            demoAtlas.awaitIndexed(DEMO_INDEX_TIMEOUT, out::println);
-            boolean ready =
-                    config.apps().contains(ServiceName.QUERY_API) && demoAtlas.awaitApiReady(Duration.ofSeconds(60));
-            out.printf("demo: seeded in %.1f s%s%n", (System.nanoTime() - t0) / 1e9, ready ? "; the API is ready" : "");
-            out.println("demo: open " + config.endpoints().apiUrl() + "/ and annotate " + DemoAtlas.EXAMPLE_QUERY);
-        }
-        Printing.endpoints(config, out);
-        return 0;
+        return count;
     }
 
-    /** Submits IndexStudyJob and ReindexJob (once: jobs already running are left alone). */
     /** A log line of the job client at INFO level, as flink-jobs' log4j2 pattern writes it. */
     private static final java.util.regex.Pattern FLINK_INFO_LINE =
             java.util.regex.Pattern.compile("^\\d{2}:\\d{2}:\\d{2}\\.\\d{3} INFO .*");
 
+    /** Submits IndexStudyJob and ReindexJob (once: jobs already running are left alone). */
     private static void submitJobs(Path home, StackConfig config, PrintWriter out) {
         out.println(
                 "submitting the indexing jobs to Flink at " + config.endpoints().flinkRestUrl());

@@ -4,17 +4,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.liveatlas.schemas.topics.Topics;
 
 /**
  * The whole stack: Kafka, the S3 store, OpenSearch and Flink, each embedded or external. {@link #up}
- * is idempotent (running services are left alone), {@link #down} stops only what it started.
+ * is idempotent (running services are left alone), {@link #down} stops only what it started. An {@link #up}
+ * that fails stops the services this instance started ({@link #stopStartedHere}), never those that were
+ * running before it.
  */
 public final class AtlasStack {
     private final StackConfig config;
     private final List<ServiceController> services;
+    /** Services whose {@link ServiceController#start()} said STARTED on this instance, in start order. */
+    private final List<ServiceController> startedHere = new ArrayList<>();
 
     public AtlasStack(StackConfig config) {
         this(config, EnumSet.allOf(ServiceName.class));
@@ -43,6 +48,12 @@ public final class AtlasStack {
             }
         }
         this.services = List.copyOf(chosen);
+    }
+
+    /** A stack of the given controllers, in start order (tests wire in their own). */
+    public AtlasStack(StackConfig config, List<ServiceController> services) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.services = List.copyOf(services);
     }
 
     public StackConfig config() {
@@ -76,13 +87,20 @@ public final class AtlasStack {
     /**
      * Starts every service that is not running, waits until all are healthy, then provisions the
      * bucket and the platform topics. Services start concurrently; health is awaited with the configured deadline.
+     * When a step fails, the services started by this call are stopped ({@link #stopStartedHere}) before the
+     * failure is rethrown.
      *
      * @param progress receives one line per step, for the console
      */
     public List<Started> up(Consumer<String> progress) {
-        List<Started> result = new ArrayList<>(upServers(progress));
-        result.addAll(upApps(progress));
-        return result;
+        try {
+            List<Started> result = new ArrayList<>(upServers(progress));
+            result.addAll(upApps(progress));
+            return result;
+        } catch (RuntimeException e) {
+            stopStartedHere(progress);
+            throw e;
+        }
     }
 
     /** The first half of {@link #up}: the servers, then the bucket and the topics. */
@@ -118,6 +136,9 @@ public final class AtlasStack {
         for (ServiceController s : group) {
             ServiceController.StartOutcome o = s.start();
             outcomes.add(o);
+            if (o == ServiceController.StartOutcome.STARTED) {
+                startedHere.add(s);
+            }
             progress.accept(
                     switch (o) {
                         case STARTED -> "starting " + s.name().title() + " (log: " + s.logFile() + ")";
@@ -133,6 +154,39 @@ public final class AtlasStack {
             progress.accept(String.format(
                     "%-24s healthy after %5.1f s  %s", s.name().title(), took.toMillis() / 1000.0, s.endpoint()));
         }
+    }
+
+    /** The services this instance started (not those already running or external), in start order. */
+    public List<ServiceName> startedHere() {
+        return startedHere.stream().map(ServiceController::name).toList();
+    }
+
+    /**
+     * Undoes the starts of a failed {@link #up}: stops, in reverse start order, every service this instance
+     * started, including one that started but never became healthy; services that were running before, and
+     * external ones, are left alone. Reports one line per service; a service that cannot be stopped is
+     * reported with the remedy and the others are still stopped.
+     *
+     * @return the services stopped
+     */
+    public List<ServiceName> stopStartedHere(Consumer<String> progress) {
+        List<ServiceName> stopped = new ArrayList<>();
+        for (int i = startedHere.size() - 1; i >= 0; i--) {
+            ServiceController s = startedHere.get(i);
+            boolean wasUp = s.health().pid().isPresent();
+            try {
+                s.stop(config.stopTimeout());
+            } catch (StackException e) {
+                progress.accept(
+                        "could not stop " + s.name().title() + ": " + e.getMessage() + "; stop it with ./atlas down");
+                continue;
+            }
+            stopped.add(s.name());
+            progress.accept("stopped " + s.name().title()
+                    + (wasUp ? " (started by this up)" : " (started by this up; it had already exited)"));
+        }
+        startedHere.clear();
+        return stopped;
     }
 
     /** Probes every service once. */

@@ -12,7 +12,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -69,6 +71,13 @@ public final class DepositCommand {
                 : StatusFollower.open(
                         config.kafkaBootstrap(), config.clientId() + "-cli", config.statusTopic(), request.studyId())) {
             MinioDepositStore store = new MinioDepositStore(minio, config.bucket());
+            Optional<StudyStatus> current = follower == null ? Optional.empty() : follower.current();
+            Optional<StudyStatus> unchanged = alreadyHeld(store, prefix, files, studyJson, current);
+            if (unchanged.isPresent()) {
+                out.println(SameVersion.describe(unchanged.get()));
+                return new DepositResult(
+                        request.studyId(), unchanged.get().depositVersion(), List.of(), 0, unchanged, true);
+            }
             List<String> uploaded = new ArrayList<>();
             long bytes = 0;
             for (LocalFile file : files) {
@@ -100,17 +109,68 @@ public final class DepositCommand {
             String version = DepositChecksum.of(prefix, store.list(prefix));
             out.println("deposited " + request.studyId() + " as version " + version + " (" + uploaded.size()
                     + " objects, " + bytes + " bytes)");
+            // Uploaded the same bytes in other parts than the store held (another client): the same version only
+            // shows now, and the platform will not announce it again either.
+            Optional<StudyStatus> settled = SameVersion.settled(current, version);
+            if (settled.isPresent()) {
+                out.println(SameVersion.describe(settled.get()));
+                return new DepositResult(request.studyId(), version, uploaded, bytes, settled, true);
+            }
             Optional<StudyStatus> last = Optional.empty();
             if (follower != null) {
                 out.println("following the status of " + request.studyId() + " for up to " + request.follow() + " ...");
                 last = follower.follow(request.stopAt(), request.follow(), status -> out.println(describe(status)));
             }
-            return new DepositResult(request.studyId(), version, uploaded, bytes, last);
+            return new DepositResult(request.studyId(), version, uploaded, bytes, last, false);
         } catch (IOException e) {
             throw new AtlasException("deposit of " + request.path() + ": " + e.getMessage(), e);
         } finally {
             Clients.closeQuietly(minio);
         }
+    }
+
+    /**
+     * The study's status when the store already holds exactly these files and study.json as the version that
+     * status is final for (indexed or quarantined), so there is nothing to upload and no status to wait for.
+     * Reads the files for their ETags only when the store's keys and sizes match them.
+     */
+    private static Optional<StudyStatus> alreadyHeld(
+            MinioDepositStore store,
+            String prefix,
+            List<LocalFile> files,
+            byte[] studyJson,
+            Optional<StudyStatus> current)
+            throws IOException {
+        Optional<StudyStatus> finalStatus = SameVersion.finalStatus(current);
+        if (finalStatus.isEmpty()) {
+            return Optional.empty();
+        }
+        List<StoredObject> stored = store.list(prefix);
+        if (!DepositChecksum.of(prefix, stored).equals(finalStatus.get().depositVersion())) {
+            return Optional.empty();
+        }
+        Map<String, Long> sizes = new HashMap<>();
+        for (LocalFile file : files) {
+            sizes.put(prefix + file.relativeKey(), file.size());
+        }
+        sizes.put(prefix + ObjectLayout.STUDY_JSON, (long) studyJson.length);
+        if (!SameVersion.sameKeysAndSizes(sizes, stored)) {
+            return Optional.empty();
+        }
+        List<StoredObject> local = new ArrayList<>();
+        for (LocalFile file : files) {
+            local.add(new StoredObject(
+                    prefix + file.relativeKey(),
+                    file.size(),
+                    EtagCalculator.of(file.path(), PART_SIZE),
+                    Instant.EPOCH));
+        }
+        local.add(new StoredObject(
+                prefix + ObjectLayout.STUDY_JSON,
+                studyJson.length,
+                EtagCalculator.of(studyJson, PART_SIZE),
+                Instant.EPOCH));
+        return SameVersion.settled(finalStatus, DepositChecksum.of(prefix, local));
     }
 
     /** One line for a status change, as printed while following. */

@@ -1,6 +1,10 @@
 package org.liveatlas.ingest.cli;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -20,6 +24,26 @@ final class EtagCalculator {
     EtagCalculator(long partSize, long totalSize) {
         this.partSize = partSize;
         this.totalSize = totalSize;
+    }
+
+    /** The ETag an upload of {@code file} in parts of {@code partSize} gets, read from the local file. */
+    static String of(Path file, long partSize) throws IOException {
+        long size = Files.size(file);
+        EtagCalculator etag = new EtagCalculator(partSize, size);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 20];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                etag.update(buffer, 0, n);
+            }
+        }
+        return etag.etag();
+    }
+
+    /** The ETag an upload of {@code content} in parts of {@code partSize} gets. */
+    static String of(byte[] content, long partSize) {
+        EtagCalculator etag = new EtagCalculator(partSize, content.length);
+        etag.update(content, 0, content.length);
+        return etag.etag();
     }
 
     void update(byte[] buffer, int offset, int length) {

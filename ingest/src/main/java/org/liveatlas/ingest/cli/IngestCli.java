@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import org.liveatlas.core.AtlasException;
 import org.liveatlas.ingest.IngestConfig;
 import org.liveatlas.ingest.IngestMain;
-import org.liveatlas.schemas.events.StudyState;
 import org.liveatlas.schemas.store.ObjectLayout;
 import org.liveatlas.schemas.store.StudyIds;
 import picocli.CommandLine;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Spec;
 /**
  * Command line of the ingest app: {@code deposit}, {@code studies}, {@code withdraw} and {@code service}; the
  * launcher runs it in its own JVM with the stack's {@code ATLAS_*} environment. Exit codes: 0 success, 1 failure,
- * 2 usage or configuration error, 3 a deposit that ended quarantined.
+ * 2 usage or configuration error, 3 a deposit that ended quarantined (or whose version already was).
  */
 @Command(
         name = "atlas",
@@ -148,12 +147,7 @@ public final class IngestCli {
             DepositRequest request = meta != null
                     ? DepositRequest.of(path, study, Optional.of(meta), IngestConfig.parseDuration(follow))
                     : DepositRequest.of(path, study, options, IngestConfig.parseDuration(follow));
-            DepositResult result = new DepositCommand(config(), System.out).run(request);
-            return result.lastStatus()
-                            .filter(s -> s.state() == StudyState.QUARANTINED)
-                            .isPresent()
-                    ? 3
-                    : 0;
+            return new DepositCommand(config(), System.out).run(request).exitCode();
         }
 
         /** The study options, refused as a usage error when they clash with a study.json or with each other. */

@@ -13,28 +13,46 @@ import org.liveatlas.schemas.events.StudyStatus;
 
 /**
  * Follows {@code atlas.study-status} for one study from the moment it is opened: {@link #open} before the action
- * whose effects you want to see, then {@link #follow}.
+ * whose effects you want to see, then {@link #follow}. Opening reads the (compacted) topic to its end, so the
+ * study's status at that moment is known too ({@link #current}).
  */
 public final class StatusFollower implements AutoCloseable {
     private final TopicReader reader;
     private final String studyId;
+    private final Optional<StudyStatus> current;
 
-    private StatusFollower(TopicReader reader, String studyId) {
+    private StatusFollower(TopicReader reader, String studyId, Optional<StudyStatus> current) {
         this.reader = reader;
         this.studyId = studyId;
+        this.current = current;
     }
 
-    /** Starts following {@code studyId}; statuses already in the topic are skipped. */
+    /**
+     * Starts following {@code studyId}: reads the statuses already in the topic, keeping the study's latest as
+     * {@link #current}; {@link #follow} delivers only those written afterwards.
+     */
     public static StatusFollower open(String bootstrap, String clientId, String statusTopic, String studyId) {
         TopicReader reader = new TopicReader(
                 KafkaSettings.reader(bootstrap, clientId + "-follow"), statusTopic, Duration.ofSeconds(30));
+        StudyStatus[] latest = new StudyStatus[1];
         try {
-            reader.skipToEnd();
+            reader.catchUp(record -> {
+                if (!studyId.equals(record.key())) {
+                    return;
+                }
+                latest[0] =
+                        record.value() == null ? null : parse(record.value()).orElse(latest[0]);
+            });
         } catch (RuntimeException e) {
             reader.close();
             throw e;
         }
-        return new StatusFollower(reader, studyId);
+        return new StatusFollower(reader, studyId, Optional.ofNullable(latest[0]));
+    }
+
+    /** The study's latest status when this follower was opened; empty if it had none (or it was deleted). */
+    public Optional<StudyStatus> current() {
+        return current;
     }
 
     /**
@@ -50,17 +68,22 @@ public final class StatusFollower implements AutoCloseable {
                 if (done[0] || !studyId.equals(record.key()) || record.value() == null) {
                     return;
                 }
-                try {
-                    StudyStatus status = Json.mapper().readValue(record.value(), StudyStatus.class);
+                parse(record.value()).ifPresent(status -> {
                     last[0] = status;
                     onStatus.accept(status);
                     done[0] = stopAt.contains(status.state());
-                } catch (java.io.IOException | IllegalArgumentException e) {
-                    // a status another version of the platform wrote; not ours to interpret
-                }
+                });
             });
         }
         return done[0] ? Optional.of(last[0]) : Optional.empty();
+    }
+
+    private static Optional<StudyStatus> parse(String json) {
+        try {
+            return Optional.of(Json.mapper().readValue(json, StudyStatus.class));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return Optional.empty(); // a status another version of the platform wrote; not ours to interpret
+        }
     }
 
     @Override

@@ -3,10 +3,13 @@ package org.liveatlas.ingest.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EtagCalculatorTest {
     @Test
@@ -35,6 +38,21 @@ class EtagCalculatorTest {
         calc.update(data, 0, 150); // crosses a part boundary inside one buffer
         calc.update(data, 150, 100);
         assertThat(calc.etag()).isEqualTo(expected);
+    }
+
+    @Test
+    void aLocalFileGetsTheEtagOfItsUploadInTheSameParts(@TempDir Path dir) throws Exception {
+        byte[] data = random(250);
+        Path file = dir.resolve("data.bin");
+        Files.write(file, data);
+        EtagCalculator calc = new EtagCalculator(100, data.length);
+        calc.update(data, 0, data.length);
+
+        assertThat(EtagCalculator.of(file, 100)).isEqualTo(calc.etag()).endsWith("-3");
+        assertThat(EtagCalculator.of(data, 100)).isEqualTo(calc.etag());
+        assertThat(EtagCalculator.of(data, 4096))
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("MD5").digest(data)));
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.minio.StatObjectArgs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
@@ -27,11 +28,14 @@ import org.liveatlas.ingest.cli.StudiesCommand;
 import org.liveatlas.ingest.cli.StudyOptions;
 import org.liveatlas.ingest.cli.StudySummary;
 import org.liveatlas.ingest.cli.WithdrawCommand;
+import org.liveatlas.ingest.kafka.KafkaEventPublisher;
+import org.liveatlas.schemas.events.CellCounts;
 import org.liveatlas.schemas.events.DataFormat;
 import org.liveatlas.schemas.events.DepositSource;
 import org.liveatlas.schemas.events.DepositedObject;
 import org.liveatlas.schemas.events.StudyDeposited;
 import org.liveatlas.schemas.events.StudyState;
+import org.liveatlas.schemas.events.StudyStatus;
 import org.liveatlas.schemas.events.StudyWithdrawn;
 import org.liveatlas.schemas.study.Visibility;
 
@@ -208,6 +212,123 @@ class DepositIT {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("to-keep", true, StudyState.RECEIVED, 2),
                         org.assertj.core.groups.Tuple.tuple("to-withdraw", false, StudyState.WITHDRAWN, 0));
+    }
+
+    @Test
+    void depositingTheIndexedVersionAgainAnswersAtOnceWithoutUploadingOrWaiting(TestStack stack, @TempDir Path dir)
+            throws Exception {
+        IngestFixture f = IngestFixture.create(stack, Map.of());
+        Path file = dir.resolve("again.h5ad");
+        Files.write(file, DepositCatalogue.h5ad());
+        Path meta = dir.resolve("study.json");
+        Files.write(meta, DepositCatalogue.studyJsonOwnedBy("again", null));
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        try (IngestService service = IngestService.create(f.config)) {
+            runner.submit(service::run);
+            DepositResult first = new DepositCommand(
+                            f.config, new java.io.PrintStream(new java.io.ByteArrayOutputStream()))
+                    .run(new DepositRequest(
+                            file,
+                            "again",
+                            Optional.of(meta),
+                            StudyOptions.none(),
+                            Duration.ofSeconds(60),
+                            EnumSet.of(StudyState.RECEIVED)));
+            assertThat(first.lastStatus())
+                    .hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(StudyState.RECEIVED));
+            // This IT runs no indexer: write the status IndexStudyJob writes when the version is indexed.
+            StudyStatus indexed = indexed("again", first.depositVersion());
+            publishStatus(f, indexed);
+
+            java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+            long t0 = System.nanoTime();
+            DepositResult again = new DepositCommand(f.config, new java.io.PrintStream(printed, true))
+                    .run(DepositRequest.of(file, "again", Optional.of(meta), Duration.ofMinutes(10)));
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+            assertThat(took).isLessThan(Duration.ofSeconds(10));
+            assertThat(again.unchanged()).isTrue();
+            assertThat(again.exitCode()).isZero();
+            assertThat(again.depositVersion()).isEqualTo(first.depositVersion());
+            assertThat(again.uploadedKeys()).isEmpty();
+            assertThat(printed.toString())
+                    .isEqualTo("study again: version " + first.depositVersion() + " is already indexed (1234 cells,"
+                            + " since " + indexed.time() + "); nothing to do" + System.lineSeparator());
+
+            // The store holds another file as well (e.g. an upload cut short): the same version only shows after
+            // the upload, which removes it; the answer comes right after.
+            service.stop();
+            f.put("deposits/again/leftover.h5ad", DepositCatalogue.h5ad());
+            printed.reset();
+            DepositResult afterUpload = new DepositCommand(f.config, new java.io.PrintStream(printed, true))
+                    .run(DepositRequest.of(file, "again", Optional.of(meta), Duration.ofMinutes(10)));
+
+            assertThat(afterUpload.unchanged()).isTrue();
+            assertThat(afterUpload.exitCode()).isZero();
+            assertThat(afterUpload.uploadedKeys())
+                    .containsExactly("deposits/again/again.h5ad", "deposits/again/study.json");
+            assertThat(printed.toString())
+                    .contains("removed deposits/again/leftover.h5ad (not part of this version)")
+                    .contains("deposited again as version " + first.depositVersion())
+                    .contains("study again: version " + first.depositVersion() + " is already indexed")
+                    .doesNotContain("following the status");
+        } finally {
+            runner.shutdown();
+        }
+        single(f, "again");
+    }
+
+    @Test
+    void depositingTheQuarantinedVersionAgainSaysWhyAndExitsAsAQuarantine(TestStack stack, @TempDir Path dir)
+            throws Exception {
+        IngestFixture f = IngestFixture.create(stack, Map.of());
+        Path file = dir.resolve("bad.h5ad");
+        Files.write(file, DepositCatalogue.h5ad());
+        Path meta = dir.resolve("study.json");
+        Files.write(meta, DepositCatalogue.studyJsonOwnedBy("rejected", null));
+        DepositResult first = new DepositCommand(f.config, new java.io.PrintStream(new java.io.ByteArrayOutputStream()))
+                .run(DepositRequest.of(file, "rejected", Optional.of(meta), Duration.ZERO));
+        StudyStatus quarantined = StudyStatus.quarantined(
+                "rejected", first.depositVersion(), "only 812 of the model's 28,231 genes found", Instant.now());
+        publishStatus(f, quarantined);
+
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        long t0 = System.nanoTime();
+        DepositResult again = new DepositCommand(f.config, new java.io.PrintStream(printed, true))
+                .run(DepositRequest.of(file, "rejected", Optional.of(meta), Duration.ofMinutes(10)));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+        assertThat(again.exitCode()).isEqualTo(3);
+        assertThat(again.unchanged()).isTrue();
+        assertThat(again.uploadedKeys()).isEmpty();
+        assertThat(printed.toString())
+                .startsWith("study rejected: version " + first.depositVersion() + " is quarantined (since "
+                        + quarantined.time() + "): only 812 of the model's 28,231 genes found;");
+    }
+
+    private static StudyStatus indexed(String studyId, String version) {
+        return new StudyStatus(
+                1,
+                StudyStatus.EVENT_TYPE,
+                studyId,
+                version,
+                StudyState.INDEXED,
+                Instant.now(),
+                "model-it",
+                null,
+                new CellCounts(1300L, 1300, 1250, 1250, 1234),
+                null);
+    }
+
+    private static void publishStatus(IngestFixture f, StudyStatus status) {
+        try (KafkaEventPublisher publisher = new KafkaEventPublisher(
+                f.config.kafkaBootstrap(),
+                "deposit-it",
+                f.config.depositsTopic(),
+                f.config.statusTopic(),
+                f.config.dlqTopic())) {
+            publisher.status(status);
+        }
     }
 
     private static StudyDeposited single(IngestFixture f, String studyId) {
