@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -31,6 +32,7 @@ import org.liveatlas.schemas.events.StudyState;
 import org.liveatlas.schemas.events.StudyStatus;
 import org.liveatlas.trainer.data.DepositedStudies;
 import org.liveatlas.trainer.data.LabelledStudy;
+import org.liveatlas.trainer.data.TrainingDataLoader;
 import org.liveatlas.trainer.export.ScimilarityExport;
 import org.liveatlas.trainer.registry.ModelEvents;
 import org.liveatlas.trainer.registry.ModelRegistry;
@@ -174,10 +176,20 @@ public final class TrainerMain {
             DepositedStudies deposits = new DepositedStudies(client, s.bucket());
             List<LabelledStudy> studies = new ArrayList<>();
             List<Path> unlabelled = new ArrayList<>();
+            // unlabelled deposits count towards the gene order (gene-sources all) and lend their gene lists to
+            // the gene panels
+            boolean wantUnlabelled = s.run().geneSources() == GeneSources.ALL_DEPOSITS || config.genePanelShare() > 0;
             for (DepositedStudies.Deposit d : deposits.all(Set.of())) {
                 if (d.labelled() && (studyIds.isEmpty() || studyIds.contains(d.studyId()))) {
-                    studies.add(deposits.download(d, s.workDir().resolve("studies")));
-                } else if (!d.labelled() && s.run().geneSources() == GeneSources.ALL_DEPOSITS) {
+                    LabelledStudy study = deposits.download(d, s.workDir().resolve("studies"));
+                    Optional<String> unusable = TrainingDataLoader.missingColumns(study);
+                    if (unusable.isPresent()) {
+                        // the indexing job quarantines such a study too; one bad deposit must not stop training
+                        out.println("skipping study " + d.studyId() + ": " + unusable.get());
+                        continue;
+                    }
+                    studies.add(study);
+                } else if (!d.labelled() && wantUnlabelled) {
                     unlabelled.add(deposits.downloadData(d, s.workDir().resolve("studies")));
                 }
             }

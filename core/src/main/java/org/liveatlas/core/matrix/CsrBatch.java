@@ -47,6 +47,37 @@ public record CsrBatch(int rows, int cols, int[] indptr, int[] indices, float[] 
         values = values.clone();
     }
 
+    /** The non-zero entries of dense rows (all of one length; at least one row) as a block. */
+    public static CsrBatch ofDense(float[][] dense) {
+        if (dense.length == 0) {
+            throw new IllegalArgumentException("ofDense needs at least one row");
+        }
+        int cols = dense[0].length;
+        int nnz = 0;
+        for (float[] row : dense) {
+            if (row.length != cols) {
+                throw new IllegalArgumentException("rows of different lengths: " + cols + " and " + row.length);
+            }
+            for (float v : row) {
+                nnz += v != 0 ? 1 : 0;
+            }
+        }
+        int[] indptr = new int[dense.length + 1];
+        int[] indices = new int[nnz];
+        float[] values = new float[nnz];
+        int k = 0;
+        for (int r = 0; r < dense.length; r++) {
+            for (int c = 0; c < cols; c++) {
+                if (dense[r][c] != 0) {
+                    indices[k] = c;
+                    values[k++] = dense[r][c];
+                }
+            }
+            indptr[r + 1] = k;
+        }
+        return new CsrBatch(dense.length, cols, indptr, indices, values);
+    }
+
     /** Number of stored (non-zero) entries. */
     public int nnz() {
         return values.length;

@@ -21,4 +21,12 @@ class CsrBatchTest {
         assertThat(B.selectRows(new boolean[] {true, true, true, true})).isEqualTo(B);
         assertThatThrownBy(() -> B.selectRows(new boolean[3])).hasMessageContaining("3 flags for 4 rows");
     }
+
+    @Test
+    void ofDenseKeepsTheNonZeroEntries() {
+        assertThat(CsrBatch.ofDense(new float[][] {{1, 0, 2}, {0, 0, 0}, {0, 3, 0}, {4, 5, 6}}))
+                .isEqualTo(B);
+        assertThatThrownBy(() -> CsrBatch.ofDense(new float[][] {{1, 2}, {3}})).hasMessageContaining("lengths");
+        assertThatThrownBy(() -> CsrBatch.ofDense(new float[0][])).hasMessageContaining("at least one row");
+    }
 }

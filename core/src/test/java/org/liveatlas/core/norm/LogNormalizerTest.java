@@ -17,28 +17,7 @@ class LogNormalizerTest {
     private static final double RELATIVE_TOLERANCE = 1e-6;
 
     private static CsrBatch sparse(float[][] dense) {
-        int rows = dense.length;
-        int cols = dense[0].length;
-        int[] indptr = new int[rows + 1];
-        int nnz = 0;
-        for (float[] row : dense) {
-            for (float v : row) {
-                nnz += v != 0 ? 1 : 0;
-            }
-        }
-        int[] indices = new int[nnz];
-        float[] values = new float[nnz];
-        int k = 0;
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                if (dense[r][c] != 0) {
-                    indices[k] = c;
-                    values[k++] = dense[r][c];
-                }
-            }
-            indptr[r + 1] = k;
-        }
-        return new CsrBatch(rows, cols, indptr, indices, values);
+        return CsrBatch.ofDense(dense);
     }
 
     @Test

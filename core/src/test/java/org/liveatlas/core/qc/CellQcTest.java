@@ -129,28 +129,7 @@ class CellQcTest {
     }
 
     private static CsrBatch toCsr(float[][] dense) {
-        int[] indptr = new int[dense.length + 1];
-        List<Integer> idx = new ArrayList<>();
-        List<Float> val = new ArrayList<>();
-        for (int r = 0; r < dense.length; r++) {
-            for (int c = 0; c < dense[r].length; c++) {
-                if (dense[r][c] != 0) {
-                    idx.add(c);
-                    val.add(dense[r][c]);
-                }
-            }
-            indptr[r + 1] = idx.size();
-        }
-        float[] v = new float[val.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = val.get(i);
-        }
-        return new CsrBatch(
-                dense.length,
-                dense[0].length,
-                indptr,
-                idx.stream().mapToInt(Integer::intValue).toArray(),
-                v);
+        return CsrBatch.ofDense(dense);
     }
 
     @Test

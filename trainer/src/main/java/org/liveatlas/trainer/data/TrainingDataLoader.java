@@ -49,6 +49,28 @@ public final class TrainingDataLoader {
         this.ontology = ontology;
     }
 
+    /**
+     * Why {@code study} cannot be trained on, if its file lacks an obs column its study.json names (the
+     * label, ontology id or batch column), as a sentence naming the columns it has; empty when all are there.
+     */
+    public static java.util.Optional<String> missingColumns(LabelledStudy study) {
+        try (StudyReader r = StudyReaders.open(study.file())) {
+            List<String> have = r.obsColumnNames();
+            List<String> missing = new ArrayList<>();
+            for (String c : java.util.Arrays.asList(study.labelColumn(), study.ontologyColumn(), study.batchColumn())) {
+                if (c != null && !have.contains(c)) {
+                    missing.add("'" + c + "'");
+                }
+            }
+            if (missing.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of("study.json names obs column" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing) + " that its data file lacks (it has " + have
+                    + "); fix columns in study.json or the file and deposit again");
+        }
+    }
+
     /** The gene symbols a study file lists (its panel), in file order. */
     public static List<String> geneSymbols(java.nio.file.Path study) {
         try (StudyReader r = StudyReaders.open(study)) {

@@ -104,7 +104,7 @@ public final class GenePanels {
             logMean[ix[p]] += vx[p];
         }
         for (int g = 0; g < logMean.length; g++) {
-            logMean[g] = Math.log(1e-4 + logMean[g] / Math.max(1, expression.rows()));
+            logMean[g] = StrictMath.log(1e-4 + logMean[g] / Math.max(1, expression.rows()));
         }
         return new Sampler(panels, names, logMean, minFraction);
     }
@@ -137,7 +137,7 @@ public final class GenePanels {
                 return panels.get(rng.nextInt(panels.size()));
             }
             int genes = logMean.length;
-            double fraction = Math.exp(Math.log(minFraction) * rng.nextDouble());
+            double fraction = StrictMath.exp(StrictMath.log(minFraction) * rng.nextDouble());
             int n = Math.max(1, (int) Math.round(fraction * genes));
             double[] score = new double[genes];
             for (int g = 0; g < genes; g++) {
@@ -162,6 +162,8 @@ public final class GenePanels {
      * comment). A row with no count on the panel becomes all zero, as such a cell would read.
      */
     static float[] apply(float[] dense, int rows, boolean[] panel, double share, Random rng) {
+        // StrictMath: Math's expm1 and log1p may give other last bits once the JIT compiles this loop, and a
+        // seeded training run must repeat bit for bit
         int genes = panel.length;
         float[] out = dense.clone();
         double[] linear = new double[genes];
@@ -172,11 +174,11 @@ public final class GenePanels {
             int o = r * genes;
             double sum = 0;
             for (int g = 0; g < genes; g++) {
-                linear[g] = panel[g] ? Math.expm1(out[o + g]) : 0.0;
+                linear[g] = panel[g] ? StrictMath.expm1(out[o + g]) : 0.0;
                 sum += linear[g];
             }
             for (int g = 0; g < genes; g++) {
-                out[o + g] = sum > 0 ? (float) Math.log1p(linear[g] * 1e4 / sum) : 0f;
+                out[o + g] = sum > 0 ? (float) StrictMath.log1p(linear[g] * 1e4 / sum) : 0f;
             }
         }
         return out;

@@ -20,27 +20,16 @@ class GenePanelsTest {
         {1, 1, 1, 1, 1, 1},
     };
 
+    /** The counts as CSR, with the columns outside {@code keep} (if given) zeroed. */
     private static CsrBatch csr(float[][] dense, boolean[] keep) {
-        int rows = dense.length;
-        int cols = dense[0].length;
-        int[] indptr = new int[rows + 1];
-        java.util.List<Integer> idx = new java.util.ArrayList<>();
-        java.util.List<Float> val = new java.util.ArrayList<>();
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                if (dense[r][c] != 0 && (keep == null || keep[c])) {
-                    idx.add(c);
-                    val.add(dense[r][c]);
-                }
+        float[][] kept = new float[dense.length][];
+        for (int r = 0; r < dense.length; r++) {
+            kept[r] = dense[r].clone();
+            for (int c = 0; keep != null && c < kept[r].length; c++) {
+                kept[r][c] = keep[c] ? kept[r][c] : 0f;
             }
-            indptr[r + 1] = idx.size();
         }
-        float[] v = new float[val.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = val.get(i);
-        }
-        return new CsrBatch(
-                rows, cols, indptr, idx.stream().mapToInt(Integer::intValue).toArray(), v);
+        return CsrBatch.ofDense(kept);
     }
 
     @Test
