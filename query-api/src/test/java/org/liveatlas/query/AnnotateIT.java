@@ -195,12 +195,16 @@ class AnnotateIT {
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(202);
         String location = r.header("Location");
         assertThat(location).matches(".*/v1/jobs/[0-9a-f-]{36}");
+        assertThat(r.header("Retry-After")).isEqualTo("2"); // when to poll the job first
         String path = location.substring(location.indexOf("/v1/jobs/"));
         String state = "";
         for (int i = 0; i < 600 && !state.equals("succeeded") && !state.equals("failed"); i++) {
             Response s = as(OUTSIDER_KEY).get(path);
             assertThat(s.statusCode()).isEqualTo(200);
             state = s.jsonPath().getString("state");
+            // a job still queued or running says when to ask again; a finished one does not
+            assertThat(s.header("Retry-After"))
+                    .isEqualTo(state.equals("succeeded") || state.equals("failed") ? null : "2");
             assertThat(s.jsonPath().getInt("cells_total")).isEqualTo(SyntheticAtlas.CELLS_PER_STUDY);
             assertThat(s.jsonPath().getDouble("progress")).isBetween(0.0, 1.0);
             Thread.sleep(200);

@@ -129,7 +129,7 @@ public class AnnotateResource {
     @Path("/jobs/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "An annotation job's state and progress")
-    public Map<String, Object> job(@PathParam("id") String id) {
+    public Response job(@PathParam("id") String id) {
         Job j = jobs.find(caller.get(), id).orElseThrow(() -> noJob(id));
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("id", j.id);
@@ -145,8 +145,17 @@ public class AnnotateResource {
         if (j.state() == Job.State.FAILED) {
             m.put("error", j.problem());
         }
-        return m;
+        Response.ResponseBuilder r = Response.ok(m).type(MediaType.APPLICATION_JSON);
+        if (j.state() != Job.State.SUCCEEDED && j.state() != Job.State.FAILED) {
+            r.header(RETRY_AFTER, POLL_SECONDS); // when to ask again, while it is queued or running
+        }
+        return r.build();
     }
+
+    /** The {@code Retry-After} of a queued or running job: seconds until a poll is worth making. */
+    static final int POLL_SECONDS = 2;
+
+    private static final String RETRY_AFTER = "Retry-After";
 
     @GET
     @Path("/jobs/{id}/result")
@@ -176,6 +185,7 @@ public class AnnotateResource {
                 return Response.accepted(
                                 Map.of("id", id, "state", "queued", "cells_total", cells, "status", "/v1/jobs/" + id))
                         .location(URI.create("/v1/jobs/" + id))
+                        .header(RETRY_AFTER, POLL_SECONDS)
                         .type(MediaType.APPLICATION_JSON)
                         .build();
             }
