@@ -2,6 +2,7 @@ package org.liveatlas.query.annotate;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -126,30 +127,79 @@ public class AnnotateResource {
     }
 
     @GET
+    @Path("/jobs")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The caller's annotation jobs, newest first, with state and progress")
+    public Map<String, Object> jobList() {
+        List<Map<String, Object>> list =
+                jobs.list(caller.get()).stream().map(AnnotateResource::status).toList();
+        return Map.of("count", list.size(), "jobs", list);
+    }
+
+    @GET
     @Path("/jobs/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "An annotation job's state and progress")
     public Response job(@PathParam("id") String id) {
         Job j = jobs.find(caller.get(), id).orElseThrow(() -> noJob(id));
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("id", j.id);
-        m.put("state", j.state().name().toLowerCase(Locale.ROOT));
-        m.put("created", j.created.toString());
-        m.put("cells_total", j.cellsTotal);
-        m.put("cells_done", j.cellsDone.get());
-        m.put("progress", j.cellsTotal == 0 ? 1.0 : Math.min(1.0, j.cellsDone.get() / (double) j.cellsTotal));
-        if (j.state() == Job.State.SUCCEEDED) {
-            m.put("result", "/v1/jobs/" + j.id + "/result");
-            m.put("labels", j.result().labels());
-        }
-        if (j.state() == Job.State.FAILED) {
-            m.put("error", j.problem());
-        }
-        Response.ResponseBuilder r = Response.ok(m).type(MediaType.APPLICATION_JSON);
-        if (j.state() != Job.State.SUCCEEDED && j.state() != Job.State.FAILED) {
+        Response.ResponseBuilder r = Response.ok(status(j)).type(MediaType.APPLICATION_JSON);
+        if (!j.state().finished()) {
             r.header(RETRY_AFTER, POLL_SECONDS); // when to ask again, while it is queued or running
         }
         return r.build();
+    }
+
+    @DELETE
+    @Path("/jobs/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Cancels a queued or running job (a running one stops at its next batch of cells: 202 until"
+                    + " then); deletes a finished job with its result (204)")
+    public Response cancelJob(@PathParam("id") String id) {
+        Job j = jobs.cancel(caller.get(), id).orElseThrow(() -> noJob(id));
+        if (j.state().finished() && !j.cancelRequested.get()) {
+            return Response.noContent().build();
+        }
+        if (j.state() == Job.State.CANCELLED) {
+            return Response.ok(status(j)).type(MediaType.APPLICATION_JSON).build();
+        }
+        return Response.accepted(status(j))
+                .type(MediaType.APPLICATION_JSON)
+                .header(RETRY_AFTER, POLL_SECONDS)
+                .build();
+    }
+
+    /** A job's status document. */
+    private static Map<String, Object> status(Job j) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("id", j.id);
+        m.put("state", j.state().label());
+        m.put("created", j.created.toString());
+        m.put("upload", j.uploadName);
+        m.put("cells_total", j.cellsTotal);
+        m.put("cells_done", j.cellsDone.get());
+        m.put("progress", j.cellsTotal == 0 ? 1.0 : Math.min(1.0, j.cellsDone.get() / (double) j.cellsTotal));
+        if (j.cancelRequested.get()) {
+            m.put("cancel_requested", true);
+        }
+        if (j.finished() != null) {
+            m.put("finished", j.finished().toString());
+        }
+        if (j.state() == Job.State.SUCCEEDED) {
+            m.put("result", "/v1/jobs/" + j.id + "/result");
+            AnnotationResult r = j.result();
+            m.put(
+                    "labels",
+                    r != null
+                            ? r.labels()
+                            : j.archivedResult() == null
+                                    ? Map.of()
+                                    : j.archivedResult().labels());
+        }
+        if (j.state() == Job.State.FAILED || j.state() == Job.State.CANCELLED) {
+            m.put("error", j.problem());
+        }
+        return m;
     }
 
     /** The {@code Retry-After} of a queued or running job: seconds until a poll is worth making. */
@@ -168,11 +218,14 @@ public class AnnotateResource {
         if (j.state() != Job.State.SUCCEEDED) {
             throw ApiProblem.of(
                     409,
-                    "job-not-finished",
+                    j.state().finished() ? "job-not-succeeded" : "job-not-finished",
                     "Conflict",
-                    "job " + id + " is " + j.state().name().toLowerCase(Locale.ROOT) + "; poll /v1/jobs/" + id);
+                    j.state().finished()
+                            ? "job " + id + " is " + j.state().label() + " and has no result; GET /v1/jobs/" + id
+                                    + " gives its error"
+                            : "job " + id + " is " + j.state().label() + "; poll /v1/jobs/" + id);
         }
-        return render(j.result(), format, j.upload.input());
+        return render(jobs.result(j), format, () -> jobs.upload(j).input());
     }
 
     private Response run(Caller c, Uploads.Staged staged, AnnotateOptions options, String format) {
@@ -199,6 +252,11 @@ public class AnnotateResource {
 
     /** The result in the asked format; {@code input} is the annotated upload, still on disk. */
     private Response render(AnnotationResult r, String format, java.nio.file.Path input) {
+        return render(r, format, () -> input);
+    }
+
+    /** {@code input} is asked for only by the {@code .h5ad} form (a restored job fetches its upload then). */
+    private Response render(AnnotationResult r, String format, java.util.function.Supplier<java.nio.file.Path> input) {
         boolean csv = "csv".equalsIgnoreCase(format) || (format == null && accepts(TEXT_CSV));
         boolean h5ad =
                 "h5ad".equalsIgnoreCase(format) || (format == null && !csv && accepts(AnnotationH5ad.MEDIA_TYPE));
@@ -207,7 +265,7 @@ public class AnnotateResource {
                     .with("field", "format");
         }
         if (h5ad) {
-            return h5ad(r, input);
+            return h5ad(r, input.get());
         }
         if (csv) {
             StreamingOutput body = out -> {

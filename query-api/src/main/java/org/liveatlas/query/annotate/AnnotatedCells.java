@@ -47,6 +47,24 @@ public abstract class AnnotatedCells implements Iterable<CellAnnotation>, AutoCl
         this.clusterLabels = Map.copyOf(labels);
     }
 
+    /** The consensus label of each cluster. */
+    Map<String, String> clusterLabels() {
+        return clusterLabels;
+    }
+
+    /**
+     * The files of a spooled result, complete (so a job's result can be archived).
+     *
+     * @param cells JSON lines, one cell each
+     * @param embeddings float32 rows (big-endian), {@code dim} per cell
+     */
+    record SpoolFiles(Path cells, Path embeddings, long size, int dim) {}
+
+    /** This result's spool files; only spooled results have them. */
+    SpoolFiles spoolFiles() {
+        throw new IllegalStateException("an in-memory annotation result has no spool");
+    }
+
     @Override
     public Iterator<CellAnnotation> iterator() {
         Iterator<CellAnnotation> it = raw();
@@ -95,6 +113,13 @@ public abstract class AnnotatedCells implements Iterable<CellAnnotation>, AutoCl
     /** Results spooled into two new files in {@code dir} (deleted by {@link #close()}). */
     static AnnotatedCells spooled(Path dir) {
         return new Spooled(dir);
+    }
+
+    /** A result read back from complete spool files (an archived job's; deleted by {@link #close()}). */
+    static AnnotatedCells restored(SpoolFiles files, Map<String, String> clusterLabels) {
+        AnnotatedCells cells = new Spooled(files);
+        cells.clusterLabels(clusterLabels);
+        return cells;
     }
 
     private static final class InMemory extends AnnotatedCells {
@@ -153,8 +178,24 @@ public abstract class AnnotatedCells implements Iterable<CellAnnotation>, AutoCl
             }
         }
 
+        Spooled(SpoolFiles files) {
+            cellsFile = files.cells();
+            embeddingsFile = files.embeddings();
+            size = files.size();
+            dim = files.dim();
+        }
+
+        @Override
+        SpoolFiles spoolFiles() {
+            finish();
+            return new SpoolFiles(cellsFile, embeddingsFile, size, dim);
+        }
+
         @Override
         synchronized void add(CellAnnotation cell, float[] embedding) {
+            if (cells == null) {
+                throw new IllegalStateException("a finished annotation spool takes no more cells");
+            }
             try {
                 cells.write(LINES.writeValueAsString(cell));
                 cells.write('\n');

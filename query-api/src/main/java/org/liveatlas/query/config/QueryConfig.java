@@ -251,6 +251,21 @@ public interface QueryConfig {
         @WithDefault("60")
         int jobRetentionMinutes();
 
+        /**
+         * Where annotation jobs are archived so that they outlive a restart: {@code store} (the object store's
+         * {@code jobs/}), {@code folder} ({@code <data-dir>/query-api/jobs}) or {@code auto} (the store when
+         * models come from it, else the folder).
+         */
+        @WithDefault("auto")
+        String jobsArchive();
+
+        /**
+         * With {@code jobs-archive=store}: the key prefix of the archived jobs. An instance re-runs the unfinished
+         * jobs it finds there on start, so several API instances each need their own.
+         */
+        @WithDefault("jobs/")
+        String jobsArchivePrefix();
+
         /** Folder for uploads being processed (deleted after each). */
         @WithDefault("${java.io.tmpdir}/liveatlas-query-uploads")
         Path workDir();
