@@ -71,6 +71,11 @@ class PlatformRunIT {
             // the model came from the bucket into the data folder's cache
             assertThat(data.resolve("query-api/models/" + SyntheticAtlas.MODEL_VERSION + "/manifest.json"))
                     .isRegularFile();
+            // the packaged app serves its OpenAPI document and Swagger UI too (quarkus.swagger-ui.always-include)
+            HttpResponse<String> openapi = get(http, base + "/q/openapi?format=json", null);
+            assertThat(openapi.statusCode()).isEqualTo(200);
+            assertThat(openapi.body()).contains("\"securitySchemes\"", "\"cell_ids\"");
+            assertThat(get(http, base + "/q/swagger-ui/", null).statusCode()).isEqualTo(200);
             HttpResponse<String> studies = get(http, base + "/v1/studies", key);
             assertThat(studies.body()).contains("synth01").doesNotContain("synth03");
 

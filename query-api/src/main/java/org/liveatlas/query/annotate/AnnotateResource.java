@@ -19,6 +19,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.liveatlas.core.annotate.ConsensusMethod;
@@ -36,6 +43,23 @@ import org.liveatlas.query.security.CurrentCaller;
 public class AnnotateResource {
     /** CSV media type of results. */
     public static final String TEXT_CSV = "text/csv";
+
+    private static final String RETRY_AFTER = "Retry-After";
+
+    // OpenAPI texts shared by the JSON and multipart forms of POST /v1/annotate (one operation in the document)
+    // and by the job's result
+    private static final String ANNOTATE_SUMMARY = "Annotate cells: an uploaded .h5ad, 10x .h5 or zipped 10x"
+            + " folder (multipart field 'file'), or raw counts posted as JSON";
+    private static final String ANNOTATE_DESCRIPTION = "Up to atlas.query.annotate.sync-max-cells cells are answered"
+            + " at once (200); more run as a job (202: poll the Location). The multipart form takes the JSON body's"
+            + " options as fields (k, weighting, safelist and blocklist repeated once per label, cluster_column,"
+            + " consensus).";
+    private static final String RESULT_FORMS = "The annotation: JSON, CSV (?format=csv or Accept: text/csv) or the"
+            + " upload as an .h5ad with labels, statistics and embeddings (?format=h5ad or Accept: application/x-hdf5)";
+    private static final String FORMAT = "the result's form, else chosen by the Accept header (default json)";
+    private static final String UNUSABLE = "The upload was read but cannot be annotated: an unknown file format, a"
+            + " corrupt file, too few of the model's genes (unknown-format, unusable-input)";
+    private static final String NO_JOB = "No such job of this caller (job-not-found); finished jobs expire";
 
     @Inject
     Uploads uploads;
@@ -66,6 +90,7 @@ public class AnnotateResource {
      * @param clusterColumn a column of {@code counts.obs} with clusters
      * @param consensus {@code majority_of_cells} or {@code pooled_hits}
      */
+    @Schema(name = "AnnotateRequest")
     public record JsonRequest(
             JsonCounts counts,
             Integer k,
@@ -79,7 +104,37 @@ public class AnnotateResource {
     @Path("/annotate")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces({MediaType.APPLICATION_JSON, TEXT_CSV, AnnotationH5ad.MEDIA_TYPE})
-    @Operation(summary = "Annotate an uploaded .h5ad, 10x .h5 or zipped 10x folder (form field 'file')")
+    @Operation(summary = ANNOTATE_SUMMARY, description = ANNOTATE_DESCRIPTION)
+    @APIResponse(
+            responseCode = "200",
+            description = RESULT_FORMS,
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = AnnotationResult.class)),
+                @Content(mediaType = TEXT_CSV, schema = @Schema(type = SchemaType.STRING)),
+                @Content(
+                        mediaType = AnnotationH5ad.MEDIA_TYPE,
+                        schema = @Schema(type = SchemaType.STRING, format = "binary"))
+            })
+    @APIResponse(
+            responseCode = "202",
+            description = "Too many cells to answer at once: the annotation runs as a job",
+            headers = {
+                @Header(
+                        name = "Location",
+                        description = "the job's status, /v1/jobs/{id}",
+                        schema = @Schema(type = SchemaType.STRING, format = "uri-reference")),
+                @Header(
+                        name = RETRY_AFTER,
+                        description = "seconds until the status is worth asking for",
+                        schema = @Schema(type = SchemaType.INTEGER))
+            },
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = JobAccepted.class)))
+    @APIResponse(responseCode = "422", description = UNUSABLE)
     public Response annotateFile(
             @RestForm("file") FileUpload file,
             @RestForm("k") String k,
@@ -88,7 +143,15 @@ public class AnnotateResource {
             @RestForm("blocklist") List<String> blocklist,
             @RestForm("cluster_column") String clusterColumn,
             @RestForm("consensus") String consensus,
-            @QueryParam("format") String format) {
+            @Parameter(
+                            in = ParameterIn.QUERY,
+                            description = FORMAT,
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            enumeration = {"json", "csv", "h5ad"}))
+                    @QueryParam("format")
+                    String format) {
         Caller c = caller.get();
         Uploads.requireFile(file);
         AnnotateOptions options = new AnnotateOptions(
@@ -107,8 +170,48 @@ public class AnnotateResource {
     @Path("/annotate")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, TEXT_CSV, AnnotationH5ad.MEDIA_TYPE})
-    @Operation(summary = "Annotate raw counts posted as JSON")
-    public Response annotateJson(JsonRequest body, @QueryParam("format") String format) {
+    @Operation(summary = ANNOTATE_SUMMARY, description = ANNOTATE_DESCRIPTION)
+    @APIResponse(
+            responseCode = "200",
+            description = RESULT_FORMS,
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = AnnotationResult.class)),
+                @Content(mediaType = TEXT_CSV, schema = @Schema(type = SchemaType.STRING)),
+                @Content(
+                        mediaType = AnnotationH5ad.MEDIA_TYPE,
+                        schema = @Schema(type = SchemaType.STRING, format = "binary"))
+            })
+    @APIResponse(
+            responseCode = "202",
+            description = "Too many cells to answer at once: the annotation runs as a job",
+            headers = {
+                @Header(
+                        name = "Location",
+                        description = "the job's status, /v1/jobs/{id}",
+                        schema = @Schema(type = SchemaType.STRING, format = "uri-reference")),
+                @Header(
+                        name = RETRY_AFTER,
+                        description = "seconds until the status is worth asking for",
+                        schema = @Schema(type = SchemaType.INTEGER))
+            },
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = JobAccepted.class)))
+    @APIResponse(responseCode = "422", description = UNUSABLE)
+    public Response annotateJson(
+            JsonRequest body,
+            @Parameter(
+                            in = ParameterIn.QUERY,
+                            description = FORMAT,
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            enumeration = {"json", "csv", "h5ad"}))
+                    @QueryParam("format")
+                    String format) {
         Caller c = caller.get();
         if (body == null || body.counts() == null) {
             throw ApiProblem.badRequest("missing-counts", "the body needs 'counts' with genes, cell_ids and counts");
@@ -126,20 +229,49 @@ public class AnnotateResource {
         return run(c, staged, options, format);
     }
 
+    /**
+     * The caller's jobs.
+     *
+     * @param count how many
+     * @param jobs newest first
+     */
+    @Schema(name = "JobList")
+    public record JobList(int count, List<JobStatus> jobs) {}
+
     @GET
     @Path("/jobs")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The caller's annotation jobs, newest first, with state and progress")
-    public Map<String, Object> jobList() {
-        List<Map<String, Object>> list =
+    @Operation(
+            summary = "The caller's annotation jobs, newest first, with state and progress (jobs outlive a restart"
+                    + " of the API)")
+    @APIResponse(
+            responseCode = "200",
+            description = "The caller's jobs",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobList.class)))
+    public JobList jobList() {
+        List<JobStatus> list =
                 jobs.list(caller.get()).stream().map(AnnotateResource::status).toList();
-        return Map.of("count", list.size(), "jobs", list);
+        return new JobList(list.size(), list);
     }
 
     @GET
     @Path("/jobs/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "An annotation job's state and progress")
+    @APIResponse(
+            responseCode = "200",
+            description = "The job; while it is queued or running, Retry-After says when to ask again",
+            headers =
+                    @Header(
+                            name = RETRY_AFTER,
+                            description = "while queued or running: seconds until the next poll is worth making",
+                            schema = @Schema(type = SchemaType.INTEGER)),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = JobStatus.class)))
+    @APIResponse(responseCode = "404", description = NO_JOB)
     public Response job(@PathParam("id") String id) {
         Job j = jobs.find(caller.get(), id).orElseThrow(() -> noJob(id));
         Response.ResponseBuilder r = Response.ok(status(j)).type(MediaType.APPLICATION_JSON);
@@ -155,6 +287,27 @@ public class AnnotateResource {
     @Operation(
             summary = "Cancels a queued or running job (a running one stops at its next batch of cells: 202 until"
                     + " then); deletes a finished job with its result (204)")
+    @APIResponse(
+            responseCode = "200",
+            description = "The queued job, now cancelled",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = JobStatus.class)))
+    @APIResponse(
+            responseCode = "202",
+            description = "The running job will stop at its next batch of cells; poll its status",
+            headers =
+                    @Header(
+                            name = RETRY_AFTER,
+                            description = "seconds until the status is worth asking for",
+                            schema = @Schema(type = SchemaType.INTEGER)),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = JobStatus.class)))
+    @APIResponse(responseCode = "204", description = "The finished job and its result are deleted")
+    @APIResponse(responseCode = "404", description = NO_JOB)
     public Response cancelJob(@PathParam("id") String id) {
         Job j = jobs.cancel(caller.get(), id).orElseThrow(() -> noJob(id));
         if (j.state().finished() && !j.cancelRequested.get()) {
@@ -170,42 +323,33 @@ public class AnnotateResource {
     }
 
     /** A job's status document. */
-    private static Map<String, Object> status(Job j) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("id", j.id);
-        m.put("state", j.state().label());
-        m.put("created", j.created.toString());
-        m.put("upload", j.uploadName);
-        m.put("cells_total", j.cellsTotal);
-        m.put("cells_done", j.cellsDone.get());
-        m.put("progress", j.cellsTotal == 0 ? 1.0 : Math.min(1.0, j.cellsDone.get() / (double) j.cellsTotal));
-        if (j.cancelRequested.get()) {
-            m.put("cancel_requested", true);
-        }
-        if (j.finished() != null) {
-            m.put("finished", j.finished().toString());
-        }
-        if (j.state() == Job.State.SUCCEEDED) {
-            m.put("result", "/v1/jobs/" + j.id + "/result");
+    private static JobStatus status(Job j) {
+        int done = j.cellsDone.get();
+        boolean succeeded = j.state() == Job.State.SUCCEEDED;
+        Map<String, Long> labels = null;
+        if (succeeded) {
             AnnotationResult r = j.result();
-            m.put(
-                    "labels",
-                    r != null
-                            ? r.labels()
-                            : j.archivedResult() == null
-                                    ? Map.of()
-                                    : j.archivedResult().labels());
+            labels = r != null
+                    ? r.labels()
+                    : j.archivedResult() == null ? Map.of() : j.archivedResult().labels();
         }
-        if (j.state() == Job.State.FAILED || j.state() == Job.State.CANCELLED) {
-            m.put("error", j.problem());
-        }
-        return m;
+        return new JobStatus(
+                j.id,
+                j.state().label(),
+                j.created.toString(),
+                j.uploadName,
+                j.cellsTotal,
+                done,
+                j.cellsTotal == 0 ? 1.0 : Math.min(1.0, done / (double) j.cellsTotal),
+                j.cancelRequested.get() ? Boolean.TRUE : null,
+                j.finished() == null ? null : j.finished().toString(),
+                succeeded ? "/v1/jobs/" + j.id + "/result" : null,
+                labels,
+                j.state() == Job.State.FAILED || j.state() == Job.State.CANCELLED ? j.problem() : null);
     }
 
     /** The {@code Retry-After} of a queued or running job: seconds until a poll is worth making. */
     static final int POLL_SECONDS = 2;
-
-    private static final String RETRY_AFTER = "Retry-After";
 
     @GET
     @Path("/jobs/{id}/result")
@@ -213,7 +357,31 @@ public class AnnotateResource {
     @Operation(
             summary = "A finished job's annotation, as JSON, CSV (?format=csv) or an .h5ad with labels, statistics and"
                     + " embeddings (?format=h5ad)")
-    public Response jobResult(@PathParam("id") String id, @QueryParam("format") String format) {
+    @APIResponse(
+            responseCode = "200",
+            description = RESULT_FORMS,
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = AnnotationResult.class)),
+                @Content(mediaType = TEXT_CSV, schema = @Schema(type = SchemaType.STRING)),
+                @Content(
+                        mediaType = AnnotationH5ad.MEDIA_TYPE,
+                        schema = @Schema(type = SchemaType.STRING, format = "binary"))
+            })
+    @APIResponse(responseCode = "404", description = NO_JOB)
+    @APIResponse(responseCode = "409", description = "The job has not finished (job-not-finished); poll its status")
+    public Response jobResult(
+            @PathParam("id") String id,
+            @Parameter(
+                            in = ParameterIn.QUERY,
+                            description = FORMAT,
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            enumeration = {"json", "csv", "h5ad"}))
+                    @QueryParam("format")
+                    String format) {
         Job j = jobs.find(caller.get(), id).orElseThrow(() -> noJob(id));
         if (j.state() != Job.State.SUCCEEDED) {
             throw ApiProblem.of(
@@ -235,8 +403,7 @@ public class AnnotateResource {
             if (cells > config.annotate().syncMaxCells()) {
                 String id = jobs.submit(c, staged, options, cells);
                 queued = true;
-                return Response.accepted(
-                                Map.of("id", id, "state", "queued", "cells_total", cells, "status", "/v1/jobs/" + id))
+                return Response.accepted(new JobAccepted(id, "queued", cells, "/v1/jobs/" + id))
                         .location(URI.create("/v1/jobs/" + id))
                         .header(RETRY_AFTER, POLL_SECONDS)
                         .type(MediaType.APPLICATION_JSON)

@@ -3,6 +3,8 @@ package org.liveatlas.query.annotate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.liveatlas.core.annotate.ClusterCall;
 
 /**
@@ -37,7 +39,7 @@ public record AnnotationResult(
         double unknownFraction,
         List<ClusterCall> clusters,
         Reference reference,
-        AnnotatedCells cells) {
+        @Schema(type = SchemaType.ARRAY, implementation = CellAnnotation.class) AnnotatedCells cells) {
 
     /**
      * The in-memory reference an annotation voted with.

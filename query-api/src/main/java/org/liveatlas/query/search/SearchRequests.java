@@ -1,6 +1,7 @@
 package org.liveatlas.query.search;
 
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.liveatlas.query.annotate.JsonCounts;
 
 /** Bodies of the search endpoints (snake_case JSON). */
@@ -15,6 +16,7 @@ public final class SearchRequests {
      * @param k neighbours per query, 1 to {@code atlas.query.search.max-k}
      * @param filters metadata filters applied inside the k-NN query
      */
+    @Schema(name = "NearestRequest")
     public record Nearest(List<float[]> embeddings, List<String> cellIds, Integer k, SearchFilters filters) {}
 
     /**
@@ -22,6 +24,7 @@ public final class SearchRequests {
      *
      * @param maxDist cosine distance limit, in (0, 2]; default 0.03
      */
+    @Schema(name = "RadiusRequest")
     public record Radius(List<float[]> embeddings, List<String> cellIds, Double maxDist, SearchFilters filters) {}
 
     /**
@@ -34,6 +37,7 @@ public final class SearchRequests {
      * @param method {@code summed_counts} (SCimilarity's, the default with counts) or {@code embedding_mean}
      *     (the only one for embeddings and cell ids)
      */
+    @Schema(name = "CentroidRequest")
     public record Centroid(
             List<float[]> embeddings,
             List<String> cellIds,

@@ -9,6 +9,8 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.Arrays;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.liveatlas.query.annotate.Uploads;
@@ -21,6 +23,20 @@ import org.liveatlas.query.security.CurrentCaller;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class SearchResource {
+    /** OpenAPI text of a 404 for cell ids. */
+    public static final String NO_CELL = "A cell of cell_ids is not indexed or not visible (cell-not-found)";
+
+    /** OpenAPI text of a 422 for uploads and counts. */
+    public static final String UNUSABLE = "The upload or counts were read but cannot be used: an unknown file format,"
+            + " a corrupt file, too few of the model's genes (unknown-format, unusable-input)";
+
+    // the JSON and multipart forms of POST /v1/search/centroid are one operation in the OpenAPI document
+    private static final String CENTROID_SUMMARY = "The nearest cells of the centroid of the query cells, with the"
+            + " query coherence: JSON (embeddings, cell_ids or raw counts) or an uploaded dataset (multipart)";
+    private static final String CENTROID_DESCRIPTION = "JSON: exactly one of embeddings, cell_ids and counts; method"
+            + " summed_counts (the default with counts) or embedding_mean. Multipart: form fields file, cells"
+            + " (comma-separated obs names, default all), method and k.";
+
     @Inject
     SearchService search;
 
@@ -39,6 +55,11 @@ public class SearchResource {
     @POST
     @Path("/nearest")
     @Operation(summary = "The k nearest cells (k up to 10,000) to each query, filters inside the k-NN query")
+    @APIResponseSchema(
+            value = SearchResults.Hits.class,
+            responseCode = "200",
+            responseDescription = "Per query, its hits nearest first")
+    @APIResponse(responseCode = "404", description = NO_CELL)
     public SearchResults.Hits nearest(SearchRequests.Nearest body) {
         return search.nearest(caller.get(), require(body));
     }
@@ -46,15 +67,24 @@ public class SearchResource {
     @POST
     @Path("/radius")
     @Operation(summary = "Every cell within max_dist (cosine distance) of each query: SCimilarity's exhaustive search")
+    @APIResponseSchema(
+            value = SearchResults.Hits.class,
+            responseCode = "200",
+            responseDescription = "Per query, every hit within max_dist, nearest first")
+    @APIResponse(responseCode = "404", description = NO_CELL)
     public SearchResults.Hits radius(SearchRequests.Radius body) {
         return search.radius(caller.get(), require(body));
     }
 
     @POST
     @Path("/centroid")
-    @Operation(
-            summary = "The nearest cells of the centroid of the query cells (embeddings, cell_ids or raw counts;"
-                    + " method summed_counts or embedding_mean), with the query coherence")
+    @Operation(summary = CENTROID_SUMMARY, description = CENTROID_DESCRIPTION)
+    @APIResponseSchema(
+            value = SearchResults.Centroid.class,
+            responseCode = "200",
+            responseDescription = "The centroid, its nearest cells and the query coherence")
+    @APIResponse(responseCode = "404", description = NO_CELL)
+    @APIResponse(responseCode = "422", description = UNUSABLE)
     public SearchResults.Centroid centroid(SearchRequests.Centroid body) {
         var c = caller.get();
         SearchRequests.Centroid r = require(body);
@@ -83,9 +113,13 @@ public class SearchResource {
     @POST
     @Path("/centroid")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Operation(
-            summary = "Centroid search over an uploaded dataset (form fields file, cells = comma-separated obs"
-                    + " names, method, k)")
+    @Operation(summary = CENTROID_SUMMARY, description = CENTROID_DESCRIPTION)
+    @APIResponseSchema(
+            value = SearchResults.Centroid.class,
+            responseCode = "200",
+            responseDescription = "The centroid, its nearest cells and the query coherence")
+    @APIResponse(responseCode = "404", description = NO_CELL)
+    @APIResponse(responseCode = "422", description = UNUSABLE)
     public SearchResults.Centroid centroidFile(
             @RestForm("file") FileUpload file,
             @RestForm("cells") String cells,

@@ -9,6 +9,9 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.Arrays;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.liveatlas.query.annotate.JsonCounts;
@@ -16,6 +19,7 @@ import org.liveatlas.query.annotate.Uploads;
 import org.liveatlas.query.config.QueryConfig;
 import org.liveatlas.query.problem.ApiProblem;
 import org.liveatlas.query.search.SearchFilters;
+import org.liveatlas.query.search.SearchResource;
 import org.liveatlas.query.security.CurrentCaller;
 
 /**
@@ -25,6 +29,14 @@ import org.liveatlas.query.security.CurrentCaller;
 @Path("/v1/search/signature")
 @Produces(MediaType.APPLICATION_JSON)
 public class SignatureResource {
+    // the JSON and multipart forms are one operation in the OpenAPI document
+    private static final String SUMMARY = "Signature search: the cells of the query scoring highest on a gene list"
+            + " form a summed-counts centroid, searched for its nearest cells; counts as JSON or an uploaded dataset"
+            + " (multipart)";
+    private static final String DESCRIPTION =
+            "Multipart: form fields file, genes (comma-separated), top_fraction or quantile, and k.";
+    private static final String ANSWER = "The genes found, the selected cells and the centroid search";
+
     /** Share of the uploaded cells that form the centroid when the request gives none. */
     static final double DEFAULT_TOP_FRACTION = 0.1;
 
@@ -52,6 +64,7 @@ public class SignatureResource {
      * @param k hits of the centroid search
      * @param filters metadata filters
      */
+    @Schema(name = "SignatureRequest")
     public record JsonRequest(
             JsonCounts counts,
             List<String> genes,
@@ -62,7 +75,9 @@ public class SignatureResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Signature search over cells posted as JSON counts")
+    @Operation(summary = SUMMARY, description = DESCRIPTION)
+    @APIResponseSchema(value = SignatureSearch.Answer.class, responseCode = "200", responseDescription = ANSWER)
+    @APIResponse(responseCode = "422", description = SearchResource.UNUSABLE)
     public SignatureSearch.Answer json(JsonRequest body) {
         var c = caller.get();
         if (body == null || body.counts() == null) {
@@ -86,9 +101,9 @@ public class SignatureResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Operation(
-            summary = "Signature search over an uploaded dataset (form fields file, genes, top_fraction or quantile,"
-                    + " k)")
+    @Operation(summary = SUMMARY, description = DESCRIPTION)
+    @APIResponseSchema(value = SignatureSearch.Answer.class, responseCode = "200", responseDescription = ANSWER)
+    @APIResponse(responseCode = "422", description = SearchResource.UNUSABLE)
     public SignatureSearch.Answer file(
             @RestForm("file") FileUpload file,
             @RestForm("genes") String genes,

@@ -57,6 +57,7 @@ public class SignatureSearch {
      * @param minSelectedScore lowest score among them
      * @param search the centroid search
      */
+    @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "SignatureAnswer")
     public record Answer(
             List<String> genesFound,
             List<String> genesMissing,

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.liveatlas.core.TransientException;
 import org.liveatlas.query.config.QueryConfig;
 import org.liveatlas.query.search.CellIndex;
@@ -38,6 +39,7 @@ public class AtlasResource {
      * @param studies visible studies with cells in the index
      * @param labels visible cells per author label (reference labels), most frequent first
      */
+    @Schema(name = "AtlasSummary")
     public record Summary(long cells, long studies, Map<String, Long> labels) {}
 
     @GET

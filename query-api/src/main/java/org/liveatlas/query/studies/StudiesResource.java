@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.liveatlas.core.TransientException;
 import org.liveatlas.query.config.QueryConfig;
 import org.liveatlas.query.problem.ApiProblem;
@@ -68,6 +70,11 @@ public class StudiesResource {
     @GET
     @Path("/{id}")
     @Operation(summary = "One study with its status and QC report; 404 when absent or not visible")
+    @APIResponseSchema(value = StudyView.class, responseCode = "200", responseDescription = "The study")
+    @APIResponse(
+            responseCode = "404",
+            description = "No study of this id is visible to the caller (study-not-found); absent and private are"
+                    + " not told apart")
     public StudyView one(@PathParam("id") String id) {
         Caller c = caller.get();
         List<StudyDocument> docs = search(c, id);
