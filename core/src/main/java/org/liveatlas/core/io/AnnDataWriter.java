@@ -30,7 +30,7 @@ import org.liveatlas.core.matrix.CsrBatch;
  * string-array} datasets through {@code asstr()}, string attributes through its fixed-length-string handling), so
  * the file loads with str columns. Columns cannot be {@code categorical}: anndata hands the {@code ordered}
  * attribute to pandas, which requires a boolean, and HDF5 booleans are enums, which jhdf cannot write. jhdf writes
- * no empty string arrays, so a dataframe needs at least one row. Everything handed to the writer is held (not
+ * no empty arrays, so a dataframe needs at least one row and one column. Everything handed to the writer is held (not
  * copied) until {@link #close()}, which writes the file; a writer one of whose parts was refused leaves no file.
  * Not thread-safe.
  */
@@ -75,6 +75,14 @@ public final class AnnDataWriter implements AutoCloseable {
     /** {@code X}: the cells x genes matrix. */
     public AnnDataWriter x(CsrBatch m) {
         return x(m.rows(), m.cols(), m.indptr(), m.indices(), m.values());
+    }
+
+    /** {@code X}: the picked rows, laid out into CSR arrays and released from {@code rows} (held once). */
+    public AnnDataWriter x(PickedRows rows) {
+        return guarded(() -> {
+            PickedRows.Csr c = rows.release();
+            csr(h5.putGroup("X"), c.rows(), c.cols(), c.indptr(), c.indices(), c.data());
+        });
     }
 
     /**
@@ -195,6 +203,11 @@ public final class AnnDataWriter implements AutoCloseable {
 
     private void dataframe(WritableGroup g, String frame, List<String> index, Map<String, ?> columns) {
         int n = index.size();
+        if (n == 0 || columns.isEmpty()) {
+            // jhdf writes no empty arrays, neither the index nor the column-order attribute
+            throw new IllegalArgumentException(file + ": " + frame + " has " + n + " rows and " + columns.size()
+                    + " columns; jhdf can write a dataframe only with at least one of each");
+        }
         columns.forEach((name, values) -> {
             if (name.equals("_index")) {
                 throw new IllegalArgumentException(file + ": _index is reserved in an AnnData dataframe");
