@@ -44,6 +44,7 @@ final class H5adReader implements StudyReader {
     private final CountsValidator validator;
     private final int slice;
     private CellMajorSpool spool;
+    private long[] csrIndptr;
 
     H5adReader(Path path) {
         this(path, DEFAULT_SLICE);
@@ -207,7 +208,11 @@ final class H5adReader implements StudyReader {
     private Iterator<CsrBatch> csrBatches(int chunkRows, int firstRow) {
         Dataset data = h5.requireDataset(location + "/data", "the counts' values");
         Dataset indices = h5.requireDataset(location + "/indices", "the counts' column indices");
-        long[] indptr = readIndptr(cells, data);
+        if (csrIndptr == null) {
+            // read once per reader: a caller picking scattered rows starts many passes
+            csrIndptr = readIndptr(cells, data);
+        }
+        long[] indptr = csrIndptr;
         return new RowChunks(cells, chunkRows, firstRow, (first, count) -> {
             long from = indptr[first];
             int n = Math.toIntExact(indptr[first + count] - from);

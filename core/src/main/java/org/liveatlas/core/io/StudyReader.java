@@ -77,6 +77,54 @@ public interface StudyReader extends AutoCloseable {
      */
     Iterator<CsrBatch> batches(int chunkRows, int firstRow);
 
+    /**
+     * The counts of the given cells only: {@code rows} (strictly increasing row numbers) in that order, in blocks
+     * of at most {@code chunkRows} of them. A block reads the span of study rows from its first to its last
+     * wanted row, at most {@code chunkRows} rows; a longer gap is skipped by starting a fresh pass after it, so
+     * picking a few cells of a large study reads little more than those cells (after the one spool of the whole
+     * matrix that Matrix Market and CSC files need).
+     */
+    default Iterator<CsrBatch> selectedRows(int[] rows, int chunkRows) {
+        if (chunkRows < 1) {
+            throw new IllegalArgumentException("chunkRows must be >= 1, got " + chunkRows);
+        }
+        int[] wanted = rows.clone();
+        for (int i = 0; i < wanted.length; i++) {
+            if (wanted[i] < 0 || wanted[i] >= cellCount() || (i > 0 && wanted[i] <= wanted[i - 1])) {
+                throw new IllegalArgumentException("rows must increase strictly within [0, " + cellCount() + "): row "
+                        + wanted[i] + " at position " + i);
+            }
+        }
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < wanted.length;
+            }
+
+            @Override
+            public CsrBatch next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                int first = wanted[next];
+                int end = next;
+                while (end < wanted.length && end - next < chunkRows && wanted[end] - first < chunkRows) {
+                    end++;
+                }
+                int span = wanted[end - 1] - first + 1;
+                CsrBatch block = batches(span, first).next();
+                boolean[] keep = new boolean[span];
+                for (int i = next; i < end; i++) {
+                    keep[wanted[i] - first] = true;
+                }
+                next = end;
+                return block.selectRows(keep);
+            }
+        };
+    }
+
     @Override
     void close();
 }

@@ -33,6 +33,7 @@ final class TenxH5Reader implements StudyReader {
     private final List<String> allSymbols;
     private final FeatureSelection selection;
     private final CountsValidator validator;
+    private long[] indptr;
 
     TenxH5Reader(Path path) {
         this.path = path;
@@ -186,13 +187,7 @@ final class TenxH5Reader implements StudyReader {
     public Iterator<CsrBatch> batches(int chunkRows, int firstRow) {
         Dataset data = h5.requireDataset(group + "/data", "the counts' values");
         Dataset indices = h5.requireDataset(group + "/indices", "the counts' gene indices");
-        long[] indptr = Hdf5Access.toLongs(h5.readAll(h5.requireDataset(group + "/indptr", "the cell pointers")));
-        long nnz = h5.length(data);
-        if (indptr.length != cells + 1 || indptr[0] != 0 || indptr[cells] != nnz) {
-            throw new PoisonInputException("study file " + path + ": " + group + "/indptr has " + indptr.length
-                    + " entries ending at " + (indptr.length == 0 ? "-" : indptr[indptr.length - 1]) + ", expected "
-                    + (cells + 1) + " ending at the " + nnz + " stored values; the matrix is corrupt");
-        }
+        long[] indptr = indptr(data);
         return new RowChunks(cells, chunkRows, firstRow, (first, count) -> {
             long from = indptr[first];
             int n = Math.toIntExact(indptr[first + count] - from);
@@ -227,6 +222,21 @@ final class TenxH5Reader implements StudyReader {
             }
             return b.build();
         });
+    }
+
+    // read once per reader: a caller picking scattered rows starts many passes
+    private long[] indptr(Dataset data) {
+        if (indptr == null) {
+            long[] read = Hdf5Access.toLongs(h5.readAll(h5.requireDataset(group + "/indptr", "the cell pointers")));
+            long nnz = h5.length(data);
+            if (read.length != cells + 1 || read[0] != 0 || read[cells] != nnz) {
+                throw new PoisonInputException("study file " + path + ": " + group + "/indptr has " + read.length
+                        + " entries ending at " + (read.length == 0 ? "-" : read[read.length - 1]) + ", expected "
+                        + (cells + 1) + " ending at the " + nnz + " stored values; the matrix is corrupt");
+            }
+            indptr = read;
+        }
+        return indptr;
     }
 
     @Override

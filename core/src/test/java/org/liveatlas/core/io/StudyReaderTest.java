@@ -80,6 +80,47 @@ class StudyReaderTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "csr_float32.h5ad",
+                "csc_float64.h5ad",
+                "dense_int32.h5ad",
+                "tenx_v3",
+                "filtered_feature_bc_matrix.h5"
+            })
+    void selectedRowsAreTheWantedCellsInOrderWhateverTheGapsAndBlockSize(String name) {
+        float[][] expected = StudyFixtures.expected("counts.npy");
+        int[] wanted = {0, 1, 2, 5, 17, 18, 30, 39};
+        for (int chunk : new int[] {1, 2, 3, 8, 100}) {
+            try (StudyReader reader = StudyReaders.open(StudyFixtures.study(name))) {
+                List<float[]> got = new ArrayList<>();
+                reader.selectedRows(wanted, chunk).forEachRemaining(b -> {
+                    assertThat(b.rows()).isBetween(1, chunk);
+                    assertThat(b.cols()).isEqualTo(reader.geneCount());
+                    for (int r = 0; r < b.rows(); r++) {
+                        got.add(b.denseRow(r));
+                    }
+                });
+                assertThat(got).hasSize(wanted.length);
+                for (int i = 0; i < wanted.length; i++) {
+                    assertThat(got.get(i))
+                            .as("row %d in blocks of %d", wanted[i], chunk)
+                            .containsExactly(expected[wanted[i]]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void selectedRowsRefuseUnorderedOrOutOfRangeRows() {
+        try (StudyReader reader = StudyReaders.open(StudyFixtures.study("csr_float32.h5ad"))) {
+            assertThatThrownBy(() -> reader.selectedRows(new int[] {3, 3}, 4))
+                    .hasMessageContaining("rows must increase strictly");
+            assertThatThrownBy(() -> reader.selectedRows(new int[] {40}, 4)).hasMessageContaining("[0, 40)");
+        }
+    }
+
     @Test
     void keepsOnlyGeneExpressionFeaturesOfA10xH5() {
         try (StudyReader reader = StudyReaders.open(StudyFixtures.study("with_antibody.h5"))) {

@@ -42,6 +42,7 @@ public final class StackConfig {
             }
         }
         positiveInt(StackKey.MIN_SHARED_GENES);
+        positiveInt(StackKey.API_EXPRESSION_MAX_CELLS);
         flag(StackKey.API_ANONYMOUS_ACCESS);
         flag(StackKey.FLINK_JOBS);
         demo();

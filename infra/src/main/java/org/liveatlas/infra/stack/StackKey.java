@@ -28,6 +28,11 @@ public enum StackKey {
             "atlas.api.anonymous-access",
             "true",
             "serve the API without a key (public studies only); set false and configure keys outside a laptop"),
+    API_EXPRESSION_MAX_CELLS(
+            "atlas.api.expression.max-cells",
+            "20000",
+            "most cells one expression request (POST /v1/cells/expression) may ask for; the API holds their counts in"
+                    + " memory while it writes the answer, about 8 bytes per stored count"),
     MIN_SHARED_GENES(
             "atlas.min-shared-genes",
             "1000",

@@ -1,47 +1,22 @@
 package org.liveatlas.ingest.validate;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import org.liveatlas.ingest.store.StoredObject;
+import org.liveatlas.schemas.store.DepositVersion;
 
 /**
- * The deposit version: {@code sha256:} + SHA-256 over one line per object, sorted by the key relative to the
- * deposit prefix in UTF-8 byte order, each line {@code <relative key> NUL <size> NUL <etag> LF}. The store's ETag
- * stands for the content (MD5 for a single-part upload, MD5 of the part MD5s for a multipart one), so the version
- * changes whenever any file's content, size or name changes, without reading the data. Re-uploading identical
- * bytes with a different part size changes the ETag and therefore the version.
+ * The deposit version of a listed deposit folder: the schemas' {@link DepositVersion} (SHA-256 over the sorted
+ * {@code <relative key> NUL <size> NUL <etag>} lines), so that every reader of a deposit computes the same one.
  */
 public final class DepositChecksum {
     private DepositChecksum() {}
 
     /** The version of the deposit made of {@code objects}, all under {@code prefix}. */
     public static String of(String prefix, List<StoredObject> objects) {
-        List<byte[]> lines = new ArrayList<>(objects.size());
-        for (StoredObject object : objects) {
-            if (!object.key().startsWith(prefix)) {
-                throw new IllegalArgumentException("object " + object.key() + " is not under " + prefix);
-            }
-            String relative = object.key().substring(prefix.length());
-            lines.add((relative + '\0' + object.size() + '\0' + object.etag() + '\n').getBytes(StandardCharsets.UTF_8));
-        }
-        lines.sort(Arrays::compareUnsigned);
-        MessageDigest sha = sha256();
-        for (byte[] line : lines) {
-            sha.update(line);
-        }
-        return "sha256:" + HexFormat.of().formatHex(sha.digest());
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM lacks SHA-256", e);
-        }
+        return DepositVersion.of(
+                prefix,
+                objects.stream()
+                        .map(o -> new DepositVersion.Listed(o.key(), o.size(), o.etag()))
+                        .toList());
     }
 }

@@ -1,18 +1,14 @@
 package org.liveatlas.query.annotate;
 
-import io.jhdf.HdfFile;
-import io.jhdf.WritableHdfFile;
-import io.jhdf.api.WritableDataset;
-import io.jhdf.api.WritableGroup;
-import io.jhdf.api.WritableNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.liveatlas.core.io.AnnDataWriter;
+import org.liveatlas.core.io.PickedRows;
 import org.liveatlas.core.io.StudyReader;
 import org.liveatlas.core.io.StudyReaders;
 import org.liveatlas.core.matrix.CsrBatch;
@@ -95,57 +91,26 @@ final class AnnotationH5ad {
             obs.put("cluster", strings(cells, c -> orEmpty(c.cluster())));
             obs.put("cluster_label", strings(cells, c -> orEmpty(c.clusterLabel())));
         }
-        try (WritableHdfFile f = HdfFile.write(file)) {
-            encoding(f, "anndata", "0.1.0");
-            f.putAttribute("liveatlas_model_version", r.modelVersion());
+        List<float[]> embList = new ArrayList<>();
+        r.cells().embeddings().forEach(embList::add);
+        try (AnnDataWriter w = AnnDataWriter.create(file)) {
+            w.attribute("liveatlas_model_version", r.modelVersion());
             if (r.unknownThreshold() != null) {
-                f.putAttribute("liveatlas_unknown_threshold", r.unknownThreshold());
+                w.attribute("liveatlas_unknown_threshold", r.unknownThreshold());
             }
-            WritableGroup o = f.putGroup("obs");
-            encoding(o, "dataframe", "0.2.0");
-            o.putAttribute("_index", "_index");
-            o.putAttribute("column-order", obs.keySet().toArray(new String[0]));
-            stringArray(o, "_index", strings(cells, CellAnnotation::cellId));
-            obs.forEach((name, values) -> {
-                if (values instanceof String[] s) {
-                    stringArray(o, name, s);
-                } else {
-                    WritableDataset d = o.putDataset(name, values);
-                    encoding(d, "array", "0.2.0");
-                }
-            });
+            w.obs(cells.stream().map(CellAnnotation::cellId).toList(), obs);
             if (in != null) {
-                WritableGroup x = f.putGroup("X");
-                encoding(x, "csr_matrix", "0.1.0");
-                x.putAttribute(
-                        "shape", new long[] {in.counts().rows(), in.counts().cols()});
-                x.putDataset("data", in.counts().values());
-                x.putDataset("indices", in.counts().indices());
-                x.putDataset("indptr", in.counts().indptr());
-                WritableGroup v = f.putGroup("var");
-                encoding(v, "dataframe", "0.2.0");
-                v.putAttribute("_index", "_index");
-                // jhdf writes no empty string arrays, so var always has a column: the gene symbols (as anndata's
+                w.x(in.counts());
+                // var always has a column (jhdf writes no empty dataframe): the gene symbols (as anndata's
                 // var_names), and the gene ids where the upload has them
-                String[] symbols = in.genes().toArray(new String[0]);
-                v.putAttribute(
-                        "column-order",
-                        in.geneIds() == null
-                                ? new String[] {"gene_symbols"}
-                                : new String[] {"gene_symbols", "gene_ids"});
-                stringArray(v, "_index", symbols);
-                stringArray(v, "gene_symbols", symbols);
+                Map<String, Object> var = new LinkedHashMap<>();
+                var.put("gene_symbols", in.genes());
                 if (in.geneIds() != null) {
-                    stringArray(v, "gene_ids", in.geneIds().toArray(new String[0]));
+                    var.put("gene_ids", in.geneIds());
                 }
+                w.var(in.genes(), var);
             }
-            WritableGroup obsm = f.putGroup("obsm");
-            encoding(obsm, "dict", "0.1.0");
-            List<float[]> embList = new java.util.ArrayList<>();
-            r.cells().embeddings().forEach(embList::add);
-            float[][] emb = embList.toArray(new float[0][]);
-            WritableDataset e = obsm.putDataset(EMBEDDING_KEY, emb);
-            encoding(e, "array", "0.2.0");
+            w.obsm(EMBEDDING_KEY, embList.toArray(new float[0][]));
         }
     }
 
@@ -168,16 +133,6 @@ final class AnnotationH5ad {
         return s == null ? "" : s;
     }
 
-    private static void encoding(WritableNode node, String type, String version) {
-        node.putAttribute("encoding-type", type);
-        node.putAttribute("encoding-version", version);
-    }
-
-    private static void stringArray(WritableGroup g, String name, String[] values) {
-        WritableDataset d = g.putDataset(name, values);
-        encoding(d, "string-array", "0.2.0");
-    }
-
     /** The upload's counts for the annotated cells (in the result's order), its genes and string obs columns. */
     private record Input(CsrBatch counts, List<String> genes, List<String> geneIds, Map<String, Object> obs) {
 
@@ -189,43 +144,25 @@ final class AnnotationH5ad {
                     rowOf.putIfAbsent(ids.get(i), i);
                 }
                 int[] rows = new int[cells.size()];
-                int[] wanted = new int[ids.size()];
-                java.util.Arrays.fill(wanted, -1);
+                Integer[] byRow = new Integer[cells.size()];
                 for (int i = 0; i < cells.size(); i++) {
                     Integer row = rowOf.get(cells.get(i).cellId());
                     if (row == null) {
                         throw new IllegalStateException("cell " + cells.get(i).cellId() + " is not in the upload");
                     }
                     rows[i] = row;
-                    wanted[row] = i;
+                    byRow[i] = i;
                 }
-                // stream the upload once, keeping the annotated rows, then lay them out in the result's order
-                int[][] colsOf = new int[cells.size()][];
-                float[][] valsOf = new float[cells.size()][];
-                int row = 0;
-                for (Iterator<CsrBatch> it = reader.batches(4096); it.hasNext(); ) {
-                    CsrBatch b = it.next();
-                    for (int r = 0; r < b.rows(); r++, row++) {
-                        int target = wanted[row];
-                        if (target < 0) {
-                            continue;
-                        }
-                        int from = b.indptr()[r];
-                        int to = b.indptr()[r + 1];
-                        colsOf[target] = java.util.Arrays.copyOfRange(b.indices(), from, to);
-                        valsOf[target] = java.util.Arrays.copyOfRange(b.values(), from, to);
-                    }
+                // read the annotated rows in the upload's order, each into its place in the result's order
+                java.util.Arrays.sort(byRow, java.util.Comparator.comparingInt(i -> rows[i]));
+                int[] sortedRows = new int[rows.length];
+                int[] targets = new int[rows.length];
+                for (int k = 0; k < rows.length; k++) {
+                    sortedRows[k] = rows[byRow[k]];
+                    targets[k] = byRow[k];
                 }
-                int[] indptr = new int[cells.size() + 1];
-                for (int i = 0; i < cells.size(); i++) {
-                    indptr[i + 1] = indptr[i] + colsOf[i].length;
-                }
-                int[] indices = new int[indptr[cells.size()]];
-                float[] values = new float[indices.length];
-                for (int i = 0; i < cells.size(); i++) {
-                    System.arraycopy(colsOf[i], 0, indices, indptr[i], colsOf[i].length);
-                    System.arraycopy(valsOf[i], 0, values, indptr[i], valsOf[i].length);
-                }
+                PickedRows counts = new PickedRows(cells.size(), reader.geneCount());
+                counts.pick(reader, sortedRows, targets, null, 4096);
                 Map<String, Object> obs = new LinkedHashMap<>();
                 for (String name : reader.obsColumnNames()) {
                     List<String> column = reader.obsColumn(name);
@@ -236,10 +173,7 @@ final class AnnotationH5ad {
                     obs.put(name, picked);
                 }
                 return new Input(
-                        new CsrBatch(cells.size(), reader.geneCount(), indptr, indices, values),
-                        reader.geneSymbols(),
-                        reader.geneIds().orElse(null),
-                        obs);
+                        counts.toBatch(), reader.geneSymbols(), reader.geneIds().orElse(null), obs);
             }
         }
     }

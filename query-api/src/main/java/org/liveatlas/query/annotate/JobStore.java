@@ -24,6 +24,7 @@ import org.liveatlas.query.config.QueryConfig;
 import org.liveatlas.query.problem.ApiProblem;
 import org.liveatlas.query.problem.ProblemDocument;
 import org.liveatlas.query.security.Caller;
+import org.liveatlas.query.store.S3Clients;
 
 /**
  * Annotation jobs for large uploads: run one at a time (embedding is CPU-bound), archived ({@link
@@ -69,10 +70,7 @@ public class JobStore {
                             + " (<data-dir>/query-api/jobs)");
                 };
         if (store) {
-            MinioClient s3 = MinioClient.builder()
-                    .endpoint(config.s3().endpoint())
-                    .credentials(config.s3().accessKey(), config.s3().secretKey())
-                    .build();
+            MinioClient s3 = S3Clients.of(config.s3());
             return JobBlobs.store(
                     s3,
                     config.s3().endpoint(),

@@ -21,7 +21,7 @@ public interface QueryConfig {
     /** Where model versions are read from. */
     Models models();
 
-    /** The object store holding the model registry ({@code models/<version>/}). */
+    /** The object store holding the model registry ({@code models/<version>/}) and the deposits. */
     S3 s3();
 
     /** The Kafka cluster carrying {@code ModelPublished} events. */
@@ -45,6 +45,9 @@ public interface QueryConfig {
 
     /** The in-memory reference that annotation votes with. */
     Reference reference();
+
+    /** Expression (raw counts) of chosen cells, read from the deposited studies. */
+    Expression expression();
 
     /** API keys, groups and limits. */
     Security security();
@@ -103,7 +106,7 @@ public interface QueryConfig {
         @WithDefault("${atlas.s3.secret-key:atlas-local-secret}")
         String secretKey();
 
-        /** Bucket holding {@code models/}. */
+        /** Bucket holding {@code models/} and {@code deposits/}. */
         @WithDefault("${atlas.s3.bucket:atlas}")
         String bucket();
     }
@@ -268,6 +271,21 @@ public interface QueryConfig {
 
         /** Folder for uploads being processed (deleted after each). */
         @WithDefault("${java.io.tmpdir}/liveatlas-query-uploads")
+        Path workDir();
+    }
+
+    /** Expression of found cells ({@code POST /v1/cells/expression}). */
+    interface Expression {
+        /**
+         * Most cells one request may ask for (413 beyond): the answer's counts are held in memory while the file
+         * is written, about 8 bytes per stored count. The platform's {@code atlas.api.expression.max-cells}
+         * ({@code ATLAS_API_EXPRESSION_MAX_CELLS}) when set.
+         */
+        @WithDefault("${atlas.api.expression.max-cells:20000}")
+        int maxCells();
+
+        /** Folder for the studies' files being read and the answer being written (each deleted after use). */
+        @WithDefault("${java.io.tmpdir}/liveatlas-query-expression")
         Path workDir();
     }
 

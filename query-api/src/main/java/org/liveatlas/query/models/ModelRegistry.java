@@ -26,6 +26,7 @@ import org.liveatlas.core.model.ModelStatus;
 import org.liveatlas.query.config.ModelSource;
 import org.liveatlas.query.config.QueryConfig;
 import org.liveatlas.query.problem.ApiProblem;
+import org.liveatlas.query.store.S3Clients;
 import org.liveatlas.schemas.index.IndexMappings;
 import org.opensearch.client.opensearch.OpenSearchClient;
 
@@ -64,10 +65,7 @@ public class ModelRegistry {
         this.aliasTargets = () -> aliasTargets(client, alias);
         this.pinned = config.models().current();
         if (config.models().source() == ModelSource.STORE) {
-            this.s3 = MinioClient.builder()
-                    .endpoint(config.s3().endpoint())
-                    .credentials(config.s3().accessKey(), config.s3().secretKey())
-                    .build();
+            this.s3 = S3Clients.of(config.s3());
             Path cache = config.dataDir().resolve("query-api").resolve("models");
             this.catalog =
                     new StoreCatalog(s3, config.s3().endpoint(), config.s3().bucket(), cache);

@@ -23,4 +23,5 @@ public record CellMetadata(
         @JsonProperty("reference") Boolean reference,
         @JsonProperty("model_version") String modelVersion,
         @JsonProperty("ingest_time") String ingestTime,
-        @JsonProperty("visibility") String visibility) {}
+        @JsonProperty("visibility") String visibility,
+        @JsonProperty("deposit_version") String depositVersion) {}

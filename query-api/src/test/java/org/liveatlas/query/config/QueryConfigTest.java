@@ -35,6 +35,7 @@ class QueryConfigTest {
         assertThat(c.flink().restUrl()).isEqualTo("http://127.0.0.1:8081");
         assertThat(c.dataDir()).isEqualTo(Path.of(".atlas"));
         assertThat(c.models().source()).isEqualTo(ModelSource.STORE);
+        assertThat(c.expression().maxCells()).isEqualTo(20_000);
     }
 
     @Test
@@ -46,7 +47,8 @@ class QueryConfigTest {
                         "ATLAS_S3_BUCKET", "lab",
                         "ATLAS_KAFKA_BOOTSTRAP", "k1:9093,k2:9093",
                         "ATLAS_FLINK_REST_URL", "http://flink:8082",
-                        "ATLAS_DATA_DIR", "/srv/atlas"),
+                        "ATLAS_DATA_DIR", "/srv/atlas",
+                        "ATLAS_API_EXPRESSION_MAX_CELLS", "5000"),
                 Map.of());
         assertThat(c.opensearch().url()).isEqualTo("http://os:9201");
         assertThat(c.s3().endpoint()).isEqualTo("http://s3:9001");
@@ -54,6 +56,7 @@ class QueryConfigTest {
         assertThat(c.kafka().bootstrap()).isEqualTo("k1:9093,k2:9093");
         assertThat(c.flink().restUrl()).isEqualTo("http://flink:8082");
         assertThat(c.dataDir()).isEqualTo(Path.of("/srv/atlas"));
+        assertThat(c.expression().maxCells()).isEqualTo(5000);
     }
 
     @Test

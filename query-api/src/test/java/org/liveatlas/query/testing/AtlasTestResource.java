@@ -38,7 +38,8 @@ import org.liveatlas.schemas.index.KnnSettings;
 
 /**
  * Starts the real embedded Kafka, S3 store and OpenSearch (k-NN plugin) with the infra module's stack
- * classes on free ports, indexes the {@link SyntheticAtlas} with the schemas' index mappings, publishes its
+ * classes on free ports, deposits the {@link SyntheticAtlas}'s studies in the bucket ({@link Deposits}) and indexes
+ * them with the schemas' index mappings and their deposit versions, publishes its
  * model as the trainer does (registry folder in the bucket, manifest last, then {@code ModelPublished}) beside
  * a rejected version, and hands the endpoints, test API keys and the test issuer's public key to the
  * application as configuration.
@@ -52,6 +53,8 @@ public final class AtlasTestResource implements QuarkusTestResourceLifecycleMana
     public static final long MAX_UPLOAD = 8_000_000;
     /** Uploads with more cells run as jobs in the tests. */
     public static final int SYNC_MAX_CELLS = 200;
+    /** Most cells of one expression request in the tests. */
+    public static final int EXPRESSION_MAX_CELLS = 400;
 
     /** Issuer of the test bearer tokens. */
     public static final String ISSUER = "https://issuer.liveatlas.test";
@@ -83,16 +86,18 @@ public final class AtlasTestResource implements QuarkusTestResourceLifecycleMana
             Manifest published = atlas.saveModel(
                     models, SyntheticAtlas.MODEL_VERSION, ModelStatus.PUBLISHED, Instant.parse("2026-11-01T00:00:00Z"));
             atlas.saveModel(models, REJECTED_VERSION, ModelStatus.REJECTED, Instant.parse("2026-11-02T00:00:00Z"));
-            index(url, atlas);
             String bucket = stack.config().get(StackKey.S3_BUCKET);
+            Map<String, String> depositVersions;
             try (MinioClient s3 = MinioClient.builder()
                     .endpoint(e.s3Endpoint())
                     .credentials(e.s3AccessKey(), e.s3SecretKey())
                     .build()) {
+                depositVersions = Deposits.depositAtlas(s3, bucket, atlas, dir.resolve("deposits"));
                 ModelPublishing.upload(s3, bucket, models.resolve(REJECTED_VERSION), REJECTED_VERSION);
                 ModelPublishing.upload(
                         s3, bucket, models.resolve(SyntheticAtlas.MODEL_VERSION), SyntheticAtlas.MODEL_VERSION);
             }
+            index(url, atlas, IndexMappings.cellsIndex(KnnSettings.defaults(SyntheticAtlas.LATENT)), depositVersions);
             ModelPublishing.announce(
                     e.kafkaBootstrap(),
                     published,
@@ -122,6 +127,9 @@ public final class AtlasTestResource implements QuarkusTestResourceLifecycleMana
             config.put("atlas.query.annotate.sync-max-cells", Integer.toString(SYNC_MAX_CELLS));
             config.put("atlas.query.annotate.max-upload-bytes", Long.toString(MAX_UPLOAD));
             config.put("atlas.query.security.requests-per-minute", "100000");
+            config.put("atlas.query.expression.max-cells", Integer.toString(EXPRESSION_MAX_CELLS));
+            config.put(
+                    "atlas.query.expression.work-dir", dir.resolve("expression").toString());
             config.put("atlas.query.security.keys.outsider.sha256", ApiKeys.sha256Hex(OUTSIDER_KEY));
             config.put("atlas.query.security.keys.member.sha256", ApiKeys.sha256Hex(MEMBER_KEY));
             config.put("atlas.query.security.keys.member.groups", SyntheticAtlas.PRIVATE_GROUP);
@@ -154,6 +162,16 @@ public final class AtlasTestResource implements QuarkusTestResourceLifecycleMana
     /** As {@link #index(String, SyntheticAtlas)}, creating the cells index with {@code cellsIndexBody}. */
     public static void index(String url, SyntheticAtlas atlas, ObjectNode cellsIndexBody)
             throws IOException, InterruptedException {
+        index(url, atlas, cellsIndexBody, Map.of());
+    }
+
+    /**
+     * As {@link #index(String, SyntheticAtlas, ObjectNode)}, recording on every cell and study the deposit version
+     * its study was read from (as the pipeline does), where {@code depositVersions} has one.
+     */
+    public static void index(
+            String url, SyntheticAtlas atlas, ObjectNode cellsIndexBody, Map<String, String> depositVersions)
+            throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         String cells = IndexMappings.cellsIndexName(SyntheticAtlas.MODEL_VERSION);
         send(http, "PUT", url + "/" + cells, cellsIndexBody.toString());
@@ -182,6 +200,9 @@ public final class AtlasTestResource implements QuarkusTestResourceLifecycleMana
                 ObjectNode doc = JSON.createObjectNode();
                 doc.put("cell_id", s.cellIds().get(r));
                 doc.put("study_id", id);
+                if (depositVersions.containsKey(id)) {
+                    doc.put("deposit_version", depositVersions.get(id));
+                }
                 doc.put("sample", s.obs().get(SyntheticStudy.SAMPLE).get(r));
                 doc.put("donor", s.obs().get(SyntheticStudy.DONOR).get(r));
                 doc.put("tissue", td[0]);
@@ -214,6 +235,9 @@ public final class AtlasTestResource implements QuarkusTestResourceLifecycleMana
             }
             Map<String, Object> study = new LinkedHashMap<>();
             study.put("study_id", id);
+            if (depositVersions.containsKey(id)) {
+                study.put("deposit_version", depositVersions.get(id));
+            }
             study.put("title", "Synthetic study " + id);
             study.put("organism", "Homo sapiens");
             study.put("tissue", td[0]);
