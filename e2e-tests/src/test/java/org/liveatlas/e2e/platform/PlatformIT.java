@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minio.MinioClient;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,13 +34,11 @@ import org.liveatlas.core.synth.SynthConfig;
 import org.liveatlas.core.synth.SyntheticStudy;
 import org.liveatlas.core.synth.SyntheticStudyGenerator;
 import org.liveatlas.core.synth.TenxWriter;
-import org.liveatlas.infra.launcher.AtlasMain;
 import org.liveatlas.infra.stack.AtlasStack;
 import org.liveatlas.infra.stack.Endpoints;
 import org.liveatlas.infra.stack.ServiceName;
 import org.liveatlas.infra.stack.StackConfig;
 import org.liveatlas.infra.stack.StackKey;
-import org.liveatlas.infra.testing.FreePorts;
 import org.liveatlas.trainer.registry.ModelEvents;
 import org.liveatlas.trainer.registry.ModelRegistry;
 
@@ -62,28 +57,21 @@ class PlatformIT {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static Path dataDir;
-    private static List<String> base;
+    private static Launcher launcher;
     private static SyntheticStudy study;
     private static StackConfig config;
 
     @BeforeAll
     static void up() throws Exception {
-        dataDir = Files.createTempDirectory(
-                "liveatlas-e2e-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        base = new ArrayList<>(FreePorts.launcherArgs(dataDir));
-        for (String setting : List.of(
+        launcher = Launcher.onFreshFolder(
                 "atlas.apps=ingest,trainer,query-api",
                 "atlas.flink.jobs=true",
                 "atlas.flink.slots=2",
                 // the synthetic study has 400 genes
-                "atlas.min-shared-genes=100")) {
-            base.add("-D");
-            base.add(setting);
-        }
-        Result up = atlas("up");
-        assertThat(up.code).as(up.text).isZero();
-        assertThat(up.text)
+                "atlas.min-shared-genes=100");
+        Launcher.Result up = atlas("up");
+        assertThat(up.code()).as(up.text()).isZero();
+        assertThat(up.text())
                 .contains(
                         "submitted liveatlas-index-study",
                         "submitted liveatlas-reindex",
@@ -92,7 +80,7 @@ class PlatformIT {
                         "Query API and dashboard",
                         "All 7 services healthy")
                 .doesNotContain("demo:");
-        config = configOf(base);
+        config = launcher.config();
         study = new SyntheticStudyGenerator(SynthConfig.defaults(7, 1, 120, 400)).study(0);
         // no model yet: the study deposited first must wait for it (test 1 publishes it after the deposit)
     }
@@ -124,19 +112,13 @@ class PlatformIT {
 
     @AfterAll
     static void down() {
-        atlas("down");
-        try (var files = Files.walk(dataDir)) {
-            files.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(p -> p.toFile().delete());
-        } catch (Exception e) {
-            System.err.println("could not delete " + dataDir + ": " + e.getMessage());
-        }
+        launcher.downAndDelete();
     }
 
     @Test
     @Order(1)
     void aDepositedStudyBecomesExactlyOneDepositEvent() throws Exception {
-        Path folder = Files.createDirectories(dataDir.resolve("upload/e2e-study"));
+        Path folder = Files.createDirectories(launcher.dataDir().resolve("upload/e2e-study"));
         TenxWriter.write(folder, study);
         Files.writeString(
                 folder.resolve("study.json"),
@@ -147,8 +129,8 @@ class PlatformIT {
                 """,
                 StandardCharsets.UTF_8);
 
-        Result deposit = atlas("deposit", folder.toString(), "--study", "e2e-study", "--follow", "0s");
-        assertThat(deposit.code).isZero();
+        Launcher.Result deposit = atlas("deposit", folder.toString(), "--study", "e2e-study", "--follow", "0s");
+        assertThat(deposit.code()).isZero();
 
         List<JsonNode> events = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
@@ -188,8 +170,8 @@ class PlatformIT {
         assertThat(events).as("deposit events for e2e-study").hasSize(1);
         assertThat(events.get(0).toString()).contains("e2e-study", "matrix.mtx.gz");
 
-        Result studies = atlas("studies");
-        assertThat(studies.code).isZero();
+        Launcher.Result studies = atlas("studies");
+        assertThat(studies.code()).isZero();
 
         // the deposit arrived before any model existed: IndexStudyJob holds it until this one is published
         publishModel(study.genes().symbols());
@@ -236,10 +218,10 @@ class PlatformIT {
     @Test
     @Order(3)
     void statusShowsEveryServiceUpAndTheApiUrl() {
-        Result status = atlas("status");
-        assertThat(status.code).as(status.text).isZero();
+        Launcher.Result status = atlas("status");
+        assertThat(status.code()).as(status.text()).isZero();
         String api = config.endpoints().apiUrl();
-        assertThat(status.text)
+        assertThat(status.text())
                 .contains("Query API         " + api + "/v1", "Dashboard         " + api + "/")
                 .contains("2 job(s) running")
                 .contains("ready (");
@@ -248,9 +230,9 @@ class PlatformIT {
     @Test
     @Order(4)
     void aSecondUpSubmitsNoJobTwice() {
-        Result up = atlas("up");
-        assertThat(up.code).as(up.text).isZero();
-        assertThat(up.text)
+        Launcher.Result up = atlas("up");
+        assertThat(up.code()).as(up.text()).isZero();
+        assertThat(up.text())
                 .contains("liveatlas-index-study is already running", "liveatlas-reindex is already running")
                 .doesNotContain("submitted liveatlas");
     }
@@ -268,8 +250,8 @@ class PlatformIT {
         assertThat(running).hasSize(ServiceName.values().length);
         List<ProcessHandle> all = new ArrayList<>(running);
         running.forEach(p -> p.descendants().forEach(all::add));
-        Result down = atlas("down");
-        assertThat(down.code).as(down.text).isZero();
+        Launcher.Result down = atlas("down");
+        assertThat(down.code()).as(down.text()).isZero();
         for (ProcessHandle p : all) {
             assertThat(p.isAlive()).as("process %d after down", p.pid()).isFalse();
         }
@@ -294,31 +276,11 @@ class PlatformIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The configuration the launcher derives from the test's arguments (ports, data folder). */
-    private static StackConfig configOf(List<String> args) {
-        Map<String, String> overrides = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < args.size() - 1; i++) {
-            if (args.get(i).equals("-D")) {
-                String[] kv = args.get(i + 1).split("=", 2);
-                overrides.put(kv[0], kv[1]);
-            }
-        }
-        overrides.put(StackKey.DATA_DIR.key(), dataDir.toString());
-        return StackConfig.load(overrides, Map.of(), java.util.Optional.empty());
-    }
-
     private static String kafkaBootstrap() {
         return config.endpoints().kafkaBootstrap();
     }
 
-    record Result(int code, String text) {}
-
-    private static Result atlas(String... command) {
-        List<String> args = new ArrayList<>(base);
-        args.addAll(List.of(command));
-        StringWriter out = new StringWriter();
-        int code = AtlasMain.run(new PrintWriter(out, true), new PrintWriter(out, true), args.toArray(String[]::new));
-        System.out.println("$ atlas " + String.join(" ", command) + " -> " + code + "\n" + out);
-        return new Result(code, out.toString());
+    private static Launcher.Result atlas(String... command) {
+        return launcher.run(command);
     }
 }
