@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
 public final class IndexManager {
     private static final Logger LOG = LoggerFactory.getLogger(IndexManager.class);
     /** {@code _meta} key of a cells index: the model version its vectors come from. */
-    public static final String META_MODEL_VERSION = "model_version";
+    public static final String META_MODEL_VERSION = IndexMappings.META_MODEL_VERSION;
     /** {@code _meta} key of a cells index: when the alias left it (ISO-8601 instant). */
-    public static final String META_RETIRED_AT = "retired_at";
+    public static final String META_RETIRED_AT = IndexMappings.META_RETIRED_AT;
+    /** {@code _meta} key of a retired cells index: when a query last pinned its model (ISO-8601 instant). */
+    public static final String META_LAST_USED_AT = IndexMappings.META_LAST_USED_AT;
 
     private final OpenSearchHttp http;
     private final String prefix;
@@ -207,18 +209,26 @@ public final class IndexManager {
         Instant next = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = a.body().fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            String retired = e.getValue()
-                    .path("mappings")
-                    .path("_meta")
-                    .path(META_RETIRED_AT)
-                    .asText("");
+            JsonNode meta = e.getValue().path("mappings").path("_meta");
+            String retired = meta.path(META_RETIRED_AT).asText("");
             if (retired.isEmpty() || inUse.contains(e.getKey())) {
                 continue;
             }
-            Instant expiry = Instant.parse(retired).plus(retain);
+            // a query pinning the index's model keeps it: the retention counts from its last use
+            Instant since = Instant.parse(retired);
+            String used = meta.path(META_LAST_USED_AT).asText("");
+            if (!used.isEmpty() && Instant.parse(used).isAfter(since)) {
+                since = Instant.parse(used);
+            }
+            Instant expiry = since.plus(retain);
             if (!expiry.isAfter(now)) {
                 deleteIndex(e.getKey());
-                LOG.info("deleted cells index {}: retired at {}, kept for {}", e.getKey(), retired, retain);
+                LOG.info(
+                        "deleted cells index {}: retired at {}, last used {}, kept for {}",
+                        e.getKey(),
+                        retired,
+                        used.isEmpty() ? "never" : used,
+                        retain);
             } else if (next == null || expiry.isBefore(next)) {
                 next = expiry;
             }

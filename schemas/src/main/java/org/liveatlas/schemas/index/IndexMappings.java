@@ -17,6 +17,15 @@ public final class IndexMappings {
     public static final String STUDIES_INDEX = "studies";
     /** Name of the vector field in the cells index. */
     public static final String VECTOR_FIELD = "embedding";
+    /** {@code _meta} key of a cells index: the model version its vectors come from. */
+    public static final String META_MODEL_VERSION = "model_version";
+    /** {@code _meta} key of a cells index: when the cells alias left it (ISO-8601 instant). */
+    public static final String META_RETIRED_AT = "retired_at";
+    /**
+     * {@code _meta} key of a retired cells index: when a query last pinned its model version (ISO-8601 instant,
+     * written by the query API); its retention counts from the later of this and {@link #META_RETIRED_AT}.
+     */
+    public static final String META_LAST_USED_AT = "last_used_at";
 
     private static final String CELLS_TEMPLATE = "opensearch/cells.index.json";
     private static final String STUDIES_TEMPLATE = "opensearch/studies.index.json";
