@@ -68,6 +68,18 @@ function cell(row, text) {
   row.appendChild(td);
 }
 
+// every visible study: the list comes in pages, followed to the last one
+async function allStudies() {
+  const studies = [];
+  let cursor = null;
+  do {
+    const page = (await api("/v1/studies?limit=1000" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""))).body;
+    studies.push(...page.studies);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return studies;
+}
+
 async function loadAtlas() {
   const summary = (await api("/v1/atlas")).body;
   document.getElementById("cellCount").textContent = summary.cells.toLocaleString();
@@ -85,7 +97,7 @@ async function loadAtlas() {
     o.value = o.textContent = label;
     select.appendChild(o);
   }
-  const studies = (await api("/v1/studies")).body.studies;
+  const studies = await allStudies();
   const tbody = document.querySelector("#studies tbody");
   tbody.innerHTML = "";
   for (const s of studies) {

@@ -270,4 +270,49 @@ class BadRequestsIT {
         assertThat(problem(postJson(OUTSIDER_KEY, "/v1/where", map()), 400, "query-missing"))
                 .contains("label");
     }
+
+    @Test
+    void malformedOrForeignCursorsAndLimitsOutOfRangeAreRefusedNamingTheField() {
+        Response garbage = as(OUTSIDER_KEY).queryParam("cursor", "not-a-cursor").get("/v1/studies");
+        assertThat(problem(garbage, 400, "invalid-cursor")).contains("not-a-cursor", "next_cursor");
+        assertThat(garbage.jsonPath().getString("field")).isEqualTo("cursor");
+
+        // a studies cursor sent to /v1/where and /v1/search/radius continues another list
+        String studies = as(OUTSIDER_KEY)
+                .queryParam("limit", 1)
+                .get("/v1/studies")
+                .jsonPath()
+                .getString("next_cursor");
+        assertThat(problem(
+                        postJson(
+                                OUTSIDER_KEY,
+                                "/v1/where",
+                                map("label", ATLAS.typeNames().get(0), "cursor", studies)),
+                        400,
+                        "invalid-cursor"))
+                .contains("another list");
+        Map<String, Object> radius =
+                map("embeddings", List.of(vector(ATLAS.embedding("synth01", 0))), "max_dist", 2.0, "limit", 5);
+        radius.put("cursor", studies);
+        problem(postJson(OUTSIDER_KEY, "/v1/search/radius", radius), 400, "invalid-cursor");
+
+        // a radius cursor is bound to its request: another max_dist refuses it
+        radius.remove("cursor");
+        String next =
+                postJson(OUTSIDER_KEY, "/v1/search/radius", radius).jsonPath().getString("results[0].next_cursor");
+        assertThat(next).isNotNull();
+        radius.put("max_dist", 1.5);
+        radius.put("cursor", next);
+        assertThat(problem(postJson(OUTSIDER_KEY, "/v1/search/radius", radius), 400, "invalid-cursor"))
+                .contains("another request");
+
+        assertThat(problem(as(OUTSIDER_KEY).queryParam("limit", 0).get("/v1/studies"), 400, "limit-out-of-range"))
+                .contains("1 to 1000");
+        problem(as(OUTSIDER_KEY).queryParam("limit", "ten").get("/v1/studies"), 400, "wrong-type");
+        assertThat(problem(
+                        postJson(OUTSIDER_KEY, "/v1/where", map("label", "x", "group_limit", 10_001)),
+                        400,
+                        "limit-out-of-range"))
+                .contains("group_limit");
+    }
 }

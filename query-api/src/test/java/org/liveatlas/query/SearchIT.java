@@ -336,6 +336,46 @@ class SearchIT {
         assertThat(r.jsonPath().getInt("search.query_cells")).isEqualTo(15);
     }
 
+    @Test
+    void radiusPagesConcatenatedEqualOneRadiusSearchOfAllHits() {
+        float[] q0 = ATLAS.embedding("synth01", firstIndexedRow("synth01", 2));
+        float[] q1 = ATLAS.embedding("synth02", firstIndexedRow("synth02", 1));
+        Map<String, Object> body = map("embeddings", List.of(vector(q0), vector(q1)), "max_dist", 0.5);
+        Response whole = postJson(OUTSIDER_KEY, "/v1/search/radius", body);
+        assertThat(whole.statusCode()).as(whole.asString()).isEqualTo(200);
+        for (int query = 0; query < 2; query++) {
+            List<String> all = whole.jsonPath().getList("results[" + query + "].hits.id");
+            assertThat(all).hasSizeGreaterThan(20);
+            assertThat(whole.jsonPath().getLong("results[" + query + "].total_hits"))
+                    .isEqualTo(all.size());
+            assertThat(whole.jsonPath().getBoolean("results[" + query + "].truncated"))
+                    .isFalse();
+
+            // four or five pages: the first answer pages every query, a cursor continues its own query
+            body.put("limit", all.size() / 4);
+            body.remove("cursor");
+            Response page = postJson(OUTSIDER_KEY, "/v1/search/radius", body);
+            assertThat(page.jsonPath().getList("results")).hasSize(2);
+            List<String> paged = new ArrayList<>();
+            String at = "results[" + query + "]";
+            while (true) {
+                assertThat(page.statusCode()).as(page.asString()).isEqualTo(200);
+                assertThat(page.jsonPath().getInt(at + ".query")).isEqualTo(query);
+                assertThat(page.jsonPath().getLong(at + ".total_hits")).isEqualTo(all.size());
+                paged.addAll(page.jsonPath().getList(at + ".hits.id"));
+                String next = page.jsonPath().getString(at + ".next_cursor");
+                assertThat(page.jsonPath().getBoolean(at + ".truncated")).isEqualTo(next != null);
+                if (next == null) {
+                    break;
+                }
+                body.put("cursor", next);
+                page = postJson(OUTSIDER_KEY, "/v1/search/radius", body);
+                at = "results[0]"; // a cursor's answer holds its query only
+            }
+            assertThat(paged).isEqualTo(all);
+        }
+    }
+
     static List<String> queryIds(int from, int to) {
         return ATLAS.study(SyntheticAtlas.QUERY_STUDY).cellIds().subList(from, to);
     }

@@ -166,4 +166,75 @@ class VisibilityIT {
                 .getList("cells.voted_label");
         assertThat(member).contains(ATLAS.absentLabel());
     }
+
+    @Test
+    void pagingStudiesReturnsEveryVisibleStudyOnceWithTheTrueCountAndNeverThePrivateOneToOutsiders() {
+        assertThat(studyPages(OUTSIDER_KEY, 1, 2)).containsExactly("synth01", "synth02");
+        assertThat(studyPages(MEMBER_KEY, 2, 3)).containsExactly("synth01", "synth02", PRIVATE);
+        Response last = as(MEMBER_KEY)
+                .queryParam("limit", 2)
+                .queryParam(
+                        "cursor",
+                        as(MEMBER_KEY)
+                                .queryParam("limit", 2)
+                                .get("/v1/studies")
+                                .jsonPath()
+                                .getString("next_cursor"))
+                .get("/v1/studies");
+        assertThat(last.jsonPath().getLong("studies[0].cells_in_index")).isEqualTo(privateCells());
+
+        // a member's cursor is refused to an outsider: a cursor is bound to its key
+        String memberCursor = as(MEMBER_KEY)
+                .queryParam("limit", 1)
+                .get("/v1/studies")
+                .jsonPath()
+                .getString("next_cursor");
+        problem(as(OUTSIDER_KEY).queryParam("cursor", memberCursor).get("/v1/studies"), 400, "invalid-cursor");
+    }
+
+    /** Every study of every page with {@code limit}, checking the count on each page. */
+    static List<String> studyPages(String key, int limit, int count) {
+        List<String> all = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            var request = as(key).queryParam("limit", limit);
+            Response page = (cursor == null ? request : request.queryParam("cursor", cursor)).get("/v1/studies");
+            assertThat(page.statusCode()).as(page.asString()).isEqualTo(200);
+            assertThat(page.jsonPath().getLong("count")).isEqualTo(count);
+            List<String> ids = page.jsonPath().getList("studies.study.study_id");
+            assertThat(ids.size()).isLessThanOrEqualTo(limit);
+            all.addAll(ids);
+            cursor = page.jsonPath().getString("next_cursor");
+            assertThat(++pages).as("pages of %s", all).isLessThanOrEqualTo(count);
+        } while (cursor != null);
+        return all;
+    }
+
+    @Test
+    void pagingARadiusSearchNeverReturnsPrivateCellsToOutsiders() {
+        Map<String, Object> body = map(
+                "embeddings", List.of(vector(ATLAS.embedding(PRIVATE, privateRow(3)))), "max_dist", 2.0, "limit", 150);
+        List<String> studies = new ArrayList<>();
+        long total = -1;
+        for (String cursor = null; ; ) {
+            body.put("cursor", cursor);
+            Response page = postJson(OUTSIDER_KEY, "/v1/search/radius", body);
+            assertThat(page.statusCode()).as(page.asString()).isEqualTo(200);
+            studies.addAll(page.jsonPath().getList("results[0].hits.cell.study_id"));
+            total = page.jsonPath().getLong("results[0].total_hits");
+            cursor = page.jsonPath().getString("results[0].next_cursor");
+            if (cursor == null) {
+                break;
+            }
+        }
+        assertThat(studies).hasSize((int) total).doesNotContain(PRIVATE);
+        long publicCells = 0;
+        for (String s : List.of("synth01", "synth02")) {
+            for (int r = 0; r < SyntheticAtlas.CELLS_PER_STUDY; r++) {
+                publicCells += ATLAS.indexed(s, r) ? 1 : 0;
+            }
+        }
+        assertThat(total).isEqualTo(publicCells);
+    }
 }

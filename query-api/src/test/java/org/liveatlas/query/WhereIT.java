@@ -1,9 +1,11 @@
 package org.liveatlas.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.liveatlas.query.testing.Api.as;
 import static org.liveatlas.query.testing.Api.map;
 import static org.liveatlas.query.testing.Api.postJson;
 import static org.liveatlas.query.testing.Api.vector;
+import static org.liveatlas.query.testing.AtlasTestResource.MEMBER_KEY;
 import static org.liveatlas.query.testing.AtlasTestResource.OUTSIDER_KEY;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -87,5 +89,74 @@ class WhereIT {
                 .getList("by_study", Map.class)
                 .forEach(m -> aggregated.put((String) m.get("key"), ((Number) m.get("hits")).longValue()));
         assertThat(aggregated).isEqualTo(direct);
+    }
+
+    static final List<String> GROUPINGS =
+            List.of("by_study", "by_sample", "by_tissue", "by_disease", "by_deposit_month");
+
+    @Test
+    void groupsPagedOneAtATimeEqualTheUnpagedGroupsWithTheirTotals() {
+        Map<String, Object> body = map("label", ATLAS.typeNames().get(0), "group_limit", 10_000);
+        Response whole = postJson(MEMBER_KEY, "/v1/where", body);
+        assertThat(whole.statusCode()).as(whole.asString()).isEqualTo(200);
+        assertThat(whole.jsonPath().getString("next_cursor")).isNull();
+        Map<String, List<Map<String, Object>>> paged = new HashMap<>();
+        GROUPINGS.forEach(g -> paged.put(g, new java.util.ArrayList<>()));
+        body.put("group_limit", 2);
+        int pages = 0;
+        for (String cursor = null; ; ) {
+            body.put("cursor", cursor);
+            Response page = postJson(MEMBER_KEY, "/v1/where", body);
+            assertThat(page.statusCode()).as(page.asString()).isEqualTo(200);
+            assertThat(page.jsonPath().getLong("total_hits"))
+                    .isEqualTo(whole.jsonPath().getLong("total_hits"));
+            for (String g : GROUPINGS) {
+                List<Map<String, Object>> groups = page.jsonPath().getList(g);
+                assertThat(groups.size()).isLessThanOrEqualTo(2);
+                paged.get(g).addAll(groups);
+                assertThat(page.jsonPath().getLong("groups_total." + g))
+                        .isEqualTo(whole.jsonPath().getList(g).size());
+            }
+            pages++;
+            cursor = page.jsonPath().getString("next_cursor");
+            if (cursor == null) {
+                break;
+            }
+        }
+        for (String g : GROUPINGS) {
+            assertThat(paged.get(g)).as(g).isEqualTo(whole.jsonPath().getList(g));
+        }
+        int most = GROUPINGS.stream()
+                .mapToInt(g -> whole.jsonPath().getList(g).size())
+                .max()
+                .orElseThrow();
+        assertThat(most).as("a grouping spans pages").isGreaterThan(2);
+        assertThat(pages).isEqualTo((most + 1) / 2);
+    }
+
+    @Test
+    void atlasCountsEveryLabelAndStudyOfTheVisibleCells() {
+        Map<String, Long> labels = new HashMap<>();
+        long cells = 0;
+        for (String s : List.of("synth01", "synth02")) {
+            for (int r = 0; r < SyntheticAtlas.CELLS_PER_STUDY; r++) {
+                if (ATLAS.indexed(s, r)) {
+                    cells++;
+                    labels.merge(ATLAS.label(s, r), 1L, Long::sum);
+                }
+            }
+        }
+        Response r = as(OUTSIDER_KEY).get("/v1/atlas");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        assertThat(r.jsonPath().getLong("cells")).isEqualTo(cells);
+        assertThat(r.jsonPath().getLong("studies")).isEqualTo(2);
+        assertThat(r.jsonPath().getLong("labels_total")).isEqualTo(labels.size());
+        Map<String, Object> got = r.jsonPath().getMap("labels");
+        Map<String, Long> counted = new HashMap<>();
+        got.forEach((k, v) -> counted.put(k, ((Number) v).longValue()));
+        assertThat(counted).isEqualTo(labels);
+        List<Long> order =
+                got.values().stream().map(v -> ((Number) v).longValue()).toList();
+        assertThat(order).as("most frequent first").isSortedAccordingTo(java.util.Comparator.reverseOrder());
     }
 }

@@ -16,6 +16,8 @@ import org.liveatlas.schemas.index.IndexMappings;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.SortOptions;
+import org.opensearch.client.opensearch._types.SortOrder;
 import org.opensearch.client.opensearch._types.query_dsl.BoolQuery;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
 import org.opensearch.client.opensearch.core.MsearchResponse;
@@ -37,6 +39,12 @@ public class CellIndex {
     private static final String FIELD = IndexMappings.VECTOR_FIELD;
     private static final int MSEARCH_BATCH = 64;
     private static final String EF_SEARCH = "ef_search";
+
+    /** The order of radius hits: {@code _score} descending, then {@code study_id} and {@code cell_id}. */
+    public static final List<SortOptions> RADIUS_ORDER = List.of(
+            SortOptions.of(o -> o.score(sc -> sc.order(SortOrder.Desc))),
+            SortOptions.of(o -> o.field(f -> f.field("study_id").order(SortOrder.Asc))),
+            SortOptions.of(o -> o.field(f -> f.field("cell_id").order(SortOrder.Asc))));
 
     private final OpenSearchClient client;
     private final String index;
@@ -154,17 +162,41 @@ public class CellIndex {
         for (float[] q : queries) {
             knns.add(nearestQuery(q, k, filter));
         }
-        return multiSearch(knns, k);
+        return multiSearch(knns, k, false, List.of()).stream()
+                .map(HitPage::hits)
+                .toList();
     }
 
     /** Every accepted cell within {@code maxDist} of each query, at most {@code maxHits} per query. */
     public List<List<CellHit>> radius(List<float[]> queries, double maxDist, Query filter, int maxHits) {
+        return radiusPages(queries, maxDist, filter, maxHits, List.of()).stream()
+                .map(HitPage::hits)
+                .toList();
+    }
+
+    /**
+     * One page of a radius search per query: the accepted cells within {@code maxDist} in the order
+     * {@link #RADIUS_ORDER} (best score first, ties by study and cell id, so the order is total), at most
+     * {@code size}, after the position {@code after} (sort values of the previous page's last hit; empty
+     * for the first page).
+     */
+    public List<HitPage> radiusPages(
+            List<float[]> queries, double maxDist, Query filter, int size, List<FieldValue> after) {
         List<Query> radial = new ArrayList<>(queries.size());
         for (float[] q : queries) {
             radial.add(radial(q, maxDist, filter));
         }
-        return multiSearch(radial, maxHits);
+        return multiSearch(radial, size, true, after);
     }
+
+    /**
+     * A page of one query's hits.
+     *
+     * @param hits the page's hits
+     * @param total cells the query matches now, all pages together
+     * @param last sort values of the last hit, where the next page starts; empty when the page is empty
+     */
+    public record HitPage(List<CellHit> hits, long total, List<FieldValue> last) {}
 
     /** The embeddings of the given cells that the caller may see; an unknown or hidden id is a 404. */
     public Map<String, float[]> vectors(Caller caller, List<String> ids) {
@@ -207,13 +239,22 @@ public class CellIndex {
         }
     }
 
-    private List<List<CellHit>> multiSearch(List<Query> queries, int size) {
-        List<List<CellHit>> out = new ArrayList<>(queries.size());
+    /** Searches each query; {@code sorted}: in {@link #RADIUS_ORDER} after {@code after}, counting all matches. */
+    private List<HitPage> multiSearch(List<Query> queries, int size, boolean sorted, List<FieldValue> after) {
+        List<HitPage> out = new ArrayList<>(queries.size());
         for (int from = 0; from < queries.size(); from += MSEARCH_BATCH) {
             List<RequestItem> items = new ArrayList<>();
             for (Query q : queries.subList(from, Math.min(queries.size(), from + MSEARCH_BATCH))) {
-                items.add(RequestItem.of(i -> i.header(h -> h.index(index))
-                        .body(b -> b.query(q).size(size).source(src -> src.filter(f -> f.excludes(FIELD))))));
+                items.add(RequestItem.of(i -> i.header(h -> h.index(index)).body(b -> {
+                    b.query(q).size(size).source(src -> src.filter(f -> f.excludes(FIELD)));
+                    if (sorted) {
+                        b.sort(RADIUS_ORDER).trackScores(true).trackTotalHits(t -> t.enabled(true));
+                        if (!after.isEmpty()) {
+                            b.searchAfter(after);
+                        }
+                    }
+                    return b;
+                })));
             }
             MsearchResponse<CellMetadata> r;
             try {
@@ -231,10 +272,17 @@ public class CellIndex {
                                     + item.failure().error().type() + "); check the request's values");
                 }
                 List<CellHit> hits = new ArrayList<>();
-                for (Hit<CellMetadata> h : item.result().hits().hits()) {
+                List<Hit<CellMetadata>> found = item.result().hits().hits();
+                for (Hit<CellMetadata> h : found) {
                     hits.add(new CellHit(h.id(), distance(h.score()), h.source()));
                 }
-                out.add(hits);
+                var total = item.result().hits().total();
+                out.add(new HitPage(
+                        hits,
+                        total == null ? hits.size() : total.value(),
+                        found.isEmpty()
+                                ? List.of()
+                                : found.get(found.size() - 1).sort()));
             }
         }
         return out;

@@ -23,9 +23,17 @@ public final class SearchRequests {
      * {@code POST /v1/search/radius}: SCimilarity's exhaustive search.
      *
      * @param maxDist cosine distance limit, in (0, 2]; default 0.03
+     * @param limit hits per query in one answer, 1 to {@code atlas.query.search.max-radius-hits} (the default)
+     * @param cursor a query result's {@code next_cursor}, sent with the same request: the next page of that query
      */
     @Schema(name = "RadiusRequest")
-    public record Radius(List<float[]> embeddings, List<String> cellIds, Double maxDist, SearchFilters filters) {}
+    public record Radius(
+            List<float[]> embeddings,
+            List<String> cellIds,
+            Double maxDist,
+            SearchFilters filters,
+            Integer limit,
+            String cursor) {}
 
     /**
      * {@code POST /v1/search/centroid}: the centroid of the given cells, searched for its {@code k}

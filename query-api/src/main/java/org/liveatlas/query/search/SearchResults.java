@@ -1,5 +1,6 @@
 package org.liveatlas.query.search;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /** Answers of the search endpoints. */
@@ -12,9 +13,18 @@ public final class SearchResults {
      * @param query position of the query in the request
      * @param cellId the query's cell id when the request named cells
      * @param hits hits by ascending cosine distance
-     * @param truncated whether a radius search stopped at its hit limit
+     * @param truncated whether more hits follow (a radius search stopped at its page size)
+     * @param totalHits radius search: every cell within the distance, all pages together
+     * @param nextCursor radius search: send as {@code cursor} with the same request for this query's next
+     *     page; absent on the last page
      */
-    public record QueryHits(int query, String cellId, List<CellHit> hits, boolean truncated) {}
+    public record QueryHits(
+            int query,
+            String cellId,
+            List<CellHit> hits,
+            boolean truncated,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long totalHits,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String nextCursor) {}
 
     /** Nearest or radius search answer. */
     public record Hits(String modelVersion, List<QueryHits> results) {}

@@ -9,13 +9,18 @@ import org.liveatlas.core.search.QueryCoherence;
 import org.liveatlas.core.search.SearchDefaults;
 import org.liveatlas.query.config.QueryConfig;
 import org.liveatlas.query.models.ModelRegistry;
+import org.liveatlas.query.paging.Cursor;
+import org.liveatlas.query.paging.PageLimit;
 import org.liveatlas.query.problem.ApiProblem;
 import org.liveatlas.query.security.Caller;
+import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
 
 /** Nearest, radius and centroid searches over the caller's visible cells. */
 @ApplicationScoped
 public class SearchService {
+    private static final String RADIUS = "radius";
+
     private final CellIndex index;
     private final ModelRegistry models;
     private final QueryConfig config;
@@ -32,10 +37,13 @@ public class SearchService {
         List<float[]> queries = queries(caller, r.embeddings(), r.cellIds());
         Query filter = CellIndex.filter(caller, filters(r.filters()), false, null);
         List<List<CellHit>> hits = index.nearest(queries, k, filter);
-        return new SearchResults.Hits(version(), wrap(hits, r.cellIds(), -1));
+        return new SearchResults.Hits(version(), wrap(hits, r.cellIds()));
     }
 
-    /** Every visible cell within {@code max_dist} of each query. */
+    /**
+     * Every visible cell within {@code max_dist} of each query, a page of at most {@code limit} per query;
+     * with a cursor, the next page of the one query it names.
+     */
     public SearchResults.Hits radius(Caller caller, SearchRequests.Radius r) {
         double maxDist = r.maxDist() == null ? SearchDefaults.EXHAUSTIVE_MAX_DIST : r.maxDist();
         if (!(maxDist > 0 && maxDist <= 2)) {
@@ -45,11 +53,50 @@ public class SearchService {
                                     + SearchDefaults.EXHAUSTIVE_MAX_DIST)
                     .with("field", "max_dist");
         }
+        int max = config.search().maxRadiusHits();
+        int limit = PageLimit.of("limit", r.limit(), max, max);
+        SearchFilters filters = filters(r.filters());
+        String version = version();
+        String request = Cursor.fingerprint(caller, version, r.embeddings(), r.cellIds(), maxDist, filters.byFields());
+        Cursor from = r.cursor() == null
+                ? null
+                : Cursor.decode(
+                        r.cursor(),
+                        RADIUS,
+                        request,
+                        FieldValue.Kind.Double,
+                        FieldValue.Kind.String,
+                        FieldValue.Kind.String);
         List<float[]> queries = queries(caller, r.embeddings(), r.cellIds());
-        Query filter = CellIndex.filter(caller, filters(r.filters()), false, null);
-        int limit = config.search().maxRadiusHits();
-        List<List<CellHit>> hits = index.radius(queries, maxDist, filter, limit);
-        return new SearchResults.Hits(version(), wrap(hits, r.cellIds(), limit));
+        Query filter = CellIndex.filter(caller, filters, false, null);
+        List<SearchResults.QueryHits> out = new ArrayList<>();
+        if (from == null) {
+            List<CellIndex.HitPage> pages = index.radiusPages(queries, maxDist, filter, limit, List.of());
+            for (int i = 0; i < pages.size(); i++) {
+                out.add(page(request, i, queryId(r.cellIds(), i), pages.get(i), 0, limit));
+            }
+        } else {
+            int i = from.query();
+            if (i >= queries.size()) {
+                throw Cursor.invalid(r.cursor(), "names query " + i + " of a request with " + queries.size());
+            }
+            CellIndex.HitPage page = index.radiusPages(List.of(queries.get(i)), maxDist, filter, limit, from.after())
+                    .get(0);
+            out.add(page(request, i, queryId(r.cellIds(), i), page, from.offset(), limit));
+        }
+        return new SearchResults.Hits(version, out);
+    }
+
+    private static SearchResults.QueryHits page(
+            String request, int query, String cellId, CellIndex.HitPage page, long seen, int limit) {
+        long through = seen + page.hits().size();
+        boolean more = page.hits().size() == limit && through < page.total();
+        String next = more ? new Cursor(RADIUS, request, query, through, page.last()).encode() : null;
+        return new SearchResults.QueryHits(query, cellId, page.hits(), more, page.total(), next);
+    }
+
+    private static String queryId(List<String> cellIds, int i) {
+        return cellIds == null || cellIds.isEmpty() ? null : cellIds.get(i);
     }
 
     /** The nearest cells of the centroid of the query cells, with the query coherence. */
@@ -162,12 +209,10 @@ public class SearchService {
         return models.servingVersion().orElse(null);
     }
 
-    private static List<SearchResults.QueryHits> wrap(List<List<CellHit>> hits, List<String> cellIds, int limit) {
+    private static List<SearchResults.QueryHits> wrap(List<List<CellHit>> hits, List<String> cellIds) {
         List<SearchResults.QueryHits> out = new ArrayList<>(hits.size());
         for (int i = 0; i < hits.size(); i++) {
-            String id = cellIds == null || cellIds.isEmpty() ? null : cellIds.get(i);
-            boolean truncated = limit > 0 && hits.get(i).size() >= limit;
-            out.add(new SearchResults.QueryHits(i, id, hits.get(i), truncated));
+            out.add(new SearchResults.QueryHits(i, queryId(cellIds, i), hits.get(i), false, null, null));
         }
         return out;
     }

@@ -2,6 +2,7 @@ package org.liveatlas.query.where;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where the hits lie, as SCimilarity's {@code compile_sample_metadata}: per group the hits, their share
@@ -13,6 +14,9 @@ import java.util.List;
  * @param byTissue groups by tissue ({@code unspecified} when absent)
  * @param byDisease groups by disease ({@code unspecified} when absent)
  * @param byDepositMonth groups by the month the cells entered the atlas ({@code yyyy-MM})
+ * @param groupsTotal number of groups of each grouping (by its name), all pages together
+ * @param nextCursor send as {@code cursor} with the same request for the next page of every grouping;
+ *     absent when every grouping is complete
  */
 public record WhereAnswer(
         String modelVersion,
@@ -21,7 +25,9 @@ public record WhereAnswer(
         List<Group> bySample,
         List<Group> byTissue,
         List<Group> byDisease,
-        List<Group> byDepositMonth) {
+        List<Group> byDepositMonth,
+        Map<String, Long> groupsTotal,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String nextCursor) {
 
     /**
      * One group.

@@ -14,6 +14,9 @@ import org.liveatlas.query.search.SearchFilters;
  * @param maxDist count every cell within this cosine distance instead of the k nearest
  * @param label count the cells whose author or predicted label is this
  * @param filters metadata filters, inside the query
+ * @param groupLimit groups per grouping in one answer (default 100, at most 10,000), most hits first
+ * @param cursor the {@code next_cursor} of the previous answer to the same request: the next page of every
+ *     grouping
  */
 public record WhereRequest(
         List<float[]> embeddings,
@@ -21,4 +24,6 @@ public record WhereRequest(
         Integer k,
         Double maxDist,
         String label,
-        SearchFilters filters) {}
+        SearchFilters filters,
+        Integer groupLimit,
+        String cursor) {}
