@@ -37,6 +37,9 @@ class Atlas:
     seconds; ``patience`` bounds the total time spent waiting on rate limits (429) and on a loading
     reference (503 with ``Retry-After``) before the error is raised. ``progress`` (default: on when
     stderr is a terminal) reports long annotation jobs; a callable gets each job status instead.
+    ``model_version`` pins every call to that registry version, so that results can be reproduced after
+    the platform moved on to a newer model (each call also takes ``model_version``); embeddings from an
+    annotation should be searched with the version that made them (``annotated.uns["liveatlas"]``).
     """
 
     #: Query vectors the API takes per request (``atlas.query.search.max-queries``); longer lists are sent
@@ -44,13 +47,16 @@ class Atlas:
     max_queries = 100
 
     def __init__(self, url: Optional[str] = None, api_key: Optional[str] = None, token: Optional[str] = None,
-                 timeout: float = 600.0, patience: float = 120.0, progress: Progress = None):
+                 timeout: float = 600.0, patience: float = 120.0, progress: Progress = None,
+                 model_version: Optional[str] = None):
         self.url = (url or os.environ.get("LIVEATLAS_URL") or DEFAULT_URL).rstrip("/")
         if self.url.endswith("/v1"):
             self.url = self.url[: -len("/v1")]
         key = api_key if api_key is not None else os.environ.get("LIVEATLAS_API_KEY")
         self._http = Transport(self.url, key, token, timeout, patience)
         self.progress = progress
+        #: pins every call to this model version (its model, reference and cells index); None: the serving one
+        self.model_version = model_version
 
     def __repr__(self) -> str:
         return f"Atlas({self.url!r})"
@@ -61,7 +67,7 @@ class Atlas:
                  weighting: Optional[str] = None, safelist: Optional[Iterable[str]] = None,
                  blocklist: Optional[Iterable[str]] = None, cluster_column: Optional[str] = None,
                  consensus: Optional[str] = None, layer: Optional[str] = None,
-                 progress: Progress = None) -> anndata.AnnData:
+                 progress: Progress = None, model_version: Optional[str] = None) -> anndata.AnnData:
         """Annotate cells by nearest-neighbour vote against the atlas's labelled reference.
 
         ``data`` is an AnnData with raw counts (in ``X``, or in ``layers[layer]``), or the path of an
@@ -77,7 +83,8 @@ class Atlas:
             path, name = self._upload_file(data, layer, tmp)
             fields = [(n, str(v)) for n, v in (("k", k), ("weighting", weighting),
                                                ("cluster_column", cluster_column),
-                                               ("consensus", consensus)) if v is not None]
+                                               ("consensus", consensus),
+                                               ("model_version", self._version(model_version))) if v is not None]
             fields += [("safelist", v) for v in (safelist or [])]
             fields += [("blocklist", v) for v in (blocklist or [])]
             answer = self._http.request("POST", "/v1/annotate", query={"format": "h5ad"}, accept=H5AD,
@@ -87,6 +94,9 @@ class Atlas:
                 job = self._follow(status["id"], answer.retry_after(2.0), progress)
                 answer = self._http.request("GET", job["result"], query={"format": "h5ad"}, accept=H5AD)
             return self._read_h5ad(answer.body, tmp)
+
+    def _version(self, model_version: Optional[str]) -> Optional[str]:
+        return model_version if model_version is not None else self.model_version
 
     def job(self, job_id: str) -> Dict[str, Any]:
         """An annotation job's state (``queued``, ``running``, ``succeeded``, ``failed``, ``cancelled``) and
@@ -177,24 +187,29 @@ class Atlas:
     # --------------------------------------------------------------------------------------- search
 
     def search_nearest(self, cell_ids: Optional[Sequence[str]] = None, embeddings: Any = None, *,
-                       k: Optional[int] = None, filters: Optional[Dict[str, Sequence[str]]] = None) -> SearchResult:
+                       k: Optional[int] = None, filters: Optional[Dict[str, Sequence[str]]] = None,
+                       model_version: Optional[str] = None) -> SearchResult:
         """The ``k`` nearest visible cells of each query: indexed cells by id, or embeddings (n x 128,
         e.g. ``annotated.obsm["X_scimilarity"]``). ``filters``: ``{study, tissue, disease, organism,
         label}``, each a list of values."""
-        return self._batched("/v1/search/nearest", cell_ids, embeddings, {"k": k, "filters": filters})
+        return self._batched("/v1/search/nearest", cell_ids, embeddings,
+                             {"k": k, "filters": filters, "model_version": self._version(model_version)})
 
     def search_radius(self, cell_ids: Optional[Sequence[str]] = None, embeddings: Any = None, *,
                       max_dist: Optional[float] = None,
-                      filters: Optional[Dict[str, Sequence[str]]] = None) -> SearchResult:
+                      filters: Optional[Dict[str, Sequence[str]]] = None,
+                      model_version: Optional[str] = None) -> SearchResult:
         """Every visible cell within cosine distance ``max_dist`` (default 0.03) of each query
-        (SCimilarity's exhaustive search); ``result.truncated`` says whether a query hit the server's limit."""
-        return self._batched("/v1/search/radius", cell_ids, embeddings, {"max_dist": max_dist, "filters": filters})
+        (SCimilarity's exhaustive search); pages beyond the server's page size are fetched and joined."""
+        return self._batched("/v1/search/radius", cell_ids, embeddings,
+                             {"max_dist": max_dist, "filters": filters, "model_version": self._version(model_version)})
 
     def search_centroid(self, cell_ids: Optional[Sequence[str]] = None, embeddings: Any = None, *,
                         data: Union[str, os.PathLike, anndata.AnnData, None] = None,
                         cells: Optional[Sequence[str]] = None, method: Optional[str] = None,
                         k: Optional[int] = None, layer: Optional[str] = None,
-                        filters: Optional[Dict[str, Sequence[str]]] = None) -> CentroidResult:
+                        filters: Optional[Dict[str, Sequence[str]]] = None,
+                        model_version: Optional[str] = None) -> CentroidResult:
         """The nearest cells of the centroid of a set of cells: indexed cells by id, embeddings, or raw
         counts (``data``: an AnnData or a file, optionally only the obs names in ``cells``). With counts
         the centroid is SCimilarity's (summed counts, log-normalised, embedded: ``method="summed_counts"``);
@@ -205,19 +220,21 @@ class Atlas:
                                  "or embeddings to filter, or filter the hits")
             with tempfile.TemporaryDirectory(prefix="liveatlas-") as tmp:
                 path, name = self._upload_file(data, layer, tmp)
-                fields = [(n, str(v)) for n, v in (("method", method), ("k", k)) if v is not None]
+                fields = [(n, str(v)) for n, v in (("method", method), ("k", k),
+                                                   ("model_version", self._version(model_version))) if v is not None]
                 if cells is not None:
                     fields.append(("cells", ",".join(cells)))
                 answer = self._http.request("POST", "/v1/search/centroid",
                                             multipart=Multipart(fields, [("file", path, name)]))
                 return CentroidResult(answer.json())
         body = _clean({"cell_ids": _list(cell_ids), "embeddings": _vectors(embeddings), "method": method,
-                       "k": k, "filters": filters})
+                       "k": k, "filters": filters, "model_version": self._version(model_version)})
         return CentroidResult(self._http.request("POST", "/v1/search/centroid", json_body=body).json())
 
     def where(self, label: Optional[str] = None, cell_ids: Optional[Sequence[str]] = None, embeddings: Any = None,
               *, k: Optional[int] = None, max_dist: Optional[float] = None,
-              filters: Optional[Dict[str, Sequence[str]]] = None) -> WhereResult:
+              filters: Optional[Dict[str, Sequence[str]]] = None,
+              model_version: Optional[str] = None) -> WhereResult:
         """Where cells appear: the cells of a ``label``, or the nearest ``k`` (or all within ``max_dist``)
         of the centroid (mean direction) of cells or embeddings, counted by study, sample, tissue, disease
         and deposit month. Any number of embeddings (more than the API takes per request are averaged here,
@@ -231,8 +248,18 @@ class Atlas:
                 raise BadRequest(400, "Bad Request", "the embeddings cancel out; their centroid has no direction")
             vectors = [(mean / norm).astype(np.float32).tolist()]
         body = _clean({"label": label, "cell_ids": _list(cell_ids), "embeddings": vectors,
-                       "k": k, "max_dist": max_dist, "filters": filters})
-        return WhereResult(self._http.request("POST", "/v1/where", json_body=body).json())
+                       "k": k, "max_dist": max_dist, "filters": filters,
+                       "model_version": self._version(model_version)})
+        answer = self._http.request("POST", "/v1/where", json_body=body).json()
+        cursor = answer.get("next_cursor")
+        while cursor:  # every group of every grouping, page after page
+            more = self._http.request("POST", "/v1/where", json_body={**body, "cursor": cursor}).json()
+            for grouping in WhereResult.GROUPINGS:
+                key = "by_" + grouping
+                answer[key] = (answer.get(key) or []) + (more.get(key) or [])
+            cursor = more.get("next_cursor")
+        answer.pop("next_cursor", None)
+        return WhereResult(answer)
 
     def _batched(self, path: str, cell_ids: Any, embeddings: Any, options: Dict[str, Any]) -> SearchResult:
         ids, vectors = _list(cell_ids), _vectors(embeddings)
@@ -247,6 +274,13 @@ class Atlas:
             answer = self._http.request("POST", path, json_body=body).json()
             model = model or answer.get("model_version")
             for r in answer.get("results") or []:
+                # a radius result cut at the server's page size: follow its cursor to the last hit
+                while r.get("next_cursor"):
+                    more = self._http.request("POST", path, json_body={**body, "cursor": r["next_cursor"]}).json()
+                    page = (more.get("results") or [{}])[0]
+                    r["hits"] = (r.get("hits") or []) + (page.get("hits") or [])
+                    r["next_cursor"] = page.get("next_cursor")
+                    r["truncated"] = page.get("truncated", False)
                 r["query"] = start + int(r.get("query", 0))
                 results.append(r)
         return SearchResult({"model_version": model, "results": results})
@@ -270,9 +304,14 @@ class Atlas:
     def studies(self) -> pd.DataFrame:
         """Visible studies, one row each: the study's metadata, ingestion state, QC tally and
         ``cells_in_index``."""
-        answer = self._http.request("GET", "/v1/studies").json()
-        rows = [{**(s.get("study") or {}), "cells_in_index": s.get("cells_in_index")} for s in answer["studies"]]
-        return pd.DataFrame(rows)
+        rows: List[Dict[str, Any]] = []
+        cursor = None
+        while True:  # every page
+            answer = self._http.request("GET", "/v1/studies", query={"limit": 1000, "cursor": cursor}).json()
+            rows += [{**(s.get("study") or {}), "cells_in_index": s.get("cells_in_index")} for s in answer["studies"]]
+            cursor = answer.get("next_cursor")
+            if not cursor:
+                return pd.DataFrame(rows)
 
     def study(self, study_id: str) -> Dict[str, Any]:
         """One visible study (404 :class:`~liveatlas.errors.NotFound` when unknown or not visible)."""
@@ -280,13 +319,15 @@ class Atlas:
 
     def models(self) -> pd.DataFrame:
         """Every model version of the registry (published, rejected, retired), one row each: version,
-        status, whether it serves (``current``), creation time, unknown threshold and the gate's metrics."""
+        status, whether it serves (``current``), creation time, unknown threshold, ``index_state`` (whether
+        calls can pin it: ``serving``, ``retired``, ``present``; ``gone`` cannot) and the gate's metrics."""
         rows = []
         for entry in self._http.request("GET", "/v1/models").json().get("models") or []:
             manifest = entry.get("manifest") or {}
             row = {"version": manifest.get("version"), "status": manifest.get("status"),
                    "current": bool(entry.get("current")), "created": manifest.get("created"),
-                   "unknown_threshold": manifest.get("unknown_threshold")}
+                   "unknown_threshold": manifest.get("unknown_threshold"),
+                   "index_state": (entry.get("index") or {}).get("state")}
             row.update(manifest.get("metrics") or {})
             rows.append(row)
         return pd.DataFrame(rows)

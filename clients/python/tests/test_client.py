@@ -87,7 +87,20 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(int(where.by("study")["hits"].sum()), where.total_hits)
         models = self.atlas.models()
         self.assertEqual(int(models["current"].sum()), 1)
-        self.assertEqual(self.atlas.current_model()["version"], models[models["current"]]["version"].iloc[0])
+        serving = models[models["current"]]["version"].iloc[0]
+        self.assertEqual(self.atlas.current_model()["version"], serving)
+        self.assertEqual(models[models["current"]]["index_state"].iloc[0], "serving")
+        # pinning the serving version changes nothing; an unknown version is a typed 404 naming it
+        pinned = Atlas(URL, progress=False, model_version=serving)
+        self.assertEqual(pinned.search_nearest(cell_ids=ids[:1], k=5).model_version, serving)
+        self.assertEqual(pinned.annotate(EXAMPLE).uns["liveatlas"]["model_version"], serving)
+        with self.assertRaises(liveatlas.NotFound) as e:
+            self.atlas.where(cell_ids=ids[:1], model_version="no-such-version")
+        self.assertEqual(e.exception.slug, "unknown-model-version")
+        # paged lists are followed to their end
+        radius_all = self.atlas.search_radius(cell_ids=ids[:1], max_dist=0.5)
+        self.assertEqual(len(radius_all[0]["hits"]), radius_all[0]["total_hits"])
+        self.assertFalse(radius_all.truncated)
 
     def test_errors_are_typed_and_name_the_value(self):
         with self.assertRaises(liveatlas.NotFound) as e:

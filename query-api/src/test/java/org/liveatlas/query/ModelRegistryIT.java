@@ -131,6 +131,99 @@ class ModelRegistryIT {
                 .as("model versions the concurrent annotations used")
                 .isSubsetOf(SyntheticAtlas.MODEL_VERSION, V2);
         assertThat(seen).contains(SyntheticAtlas.MODEL_VERSION, V2);
+
+        pinnedQueriesUseTheirVersionsIndexUntilItIsGone(v2Index);
+    }
+
+    /**
+     * With v1 serving again and v2's index retired (as the re-indexing leaves it), a query pinning v2 runs with
+     * v2's model and index and records its use; a version without an index is 410, an unknown one 404.
+     */
+    private void pinnedQueriesUseTheirVersionsIndexUntilItIsGone(String v2Index) throws Exception {
+        Instant retired = Instant.parse("2026-01-01T00:00:00Z");
+        send(
+                "PUT",
+                "/" + v2Index + "/_mapping",
+                "{\"_meta\": {\"" + IndexMappings.META_MODEL_VERSION + "\": \"" + V2 + "\", \""
+                        + IndexMappings.META_RETIRED_AT + "\": \"" + retired + "\"}}");
+        // a public cell that the copied index holds
+        String cell = JSON.readTree(send(
+                        "POST",
+                        "/" + v2Index + "/_search",
+                        "{\"size\": 1, \"query\": {\"term\": {\"study_id\": \"synth01\"}}}"))
+                .path("hits")
+                .path("hits")
+                .get(0)
+                .path("_id")
+                .asText();
+        Response pinned = as(OUTSIDER_KEY)
+                .contentType("application/json")
+                .body(Map.of("cell_ids", List.of(cell), "k", 5, "model_version", V2))
+                .post("/v1/search/nearest");
+        assertThat(pinned.statusCode()).as(pinned.asString()).isEqualTo(200);
+        assertThat(pinned.jsonPath().getString("model_version")).isEqualTo(V2);
+        assertThat(pinned.jsonPath().getString("results[0].hits[0].id")).isEqualTo(cell);
+        Response unpinned = as(OUTSIDER_KEY)
+                .contentType("application/json")
+                .body(Map.of("cell_ids", List.of(cell), "k", 5))
+                .post("/v1/search/nearest");
+        assertThat(unpinned.jsonPath().getString("model_version")).isEqualTo(SyntheticAtlas.MODEL_VERSION);
+
+        Path dir = Files.createTempDirectory("registry-pin-");
+        try {
+            Path query = ATLAS.writeQuery(dir.resolve("q.h5ad"), 0, 20);
+            Response annotated = as(OUTSIDER_KEY)
+                    .multiPart("file", query.toFile())
+                    .multiPart("model_version", V2)
+                    .post("/v1/annotate");
+            assertThat(annotated.statusCode()).as(annotated.asString()).isEqualTo(200);
+            assertThat(annotated.jsonPath().getString("model_version")).isEqualTo(V2);
+            assertThat(annotated.jsonPath().getString("reference.model_version"))
+                    .isEqualTo(V2);
+            assertThat(annotated.jsonPath().getString("reference.index")).isEqualTo(v2Index);
+        } finally {
+            ModelPublishing.deleteTree(dir);
+        }
+
+        // the use is recorded where the pipeline's retention reads it
+        String lastUsed = JSON.readTree(send("GET", "/" + v2Index + "/_mapping", ""))
+                .path(v2Index)
+                .path("mappings")
+                .path("_meta")
+                .path(IndexMappings.META_LAST_USED_AT)
+                .asText();
+        assertThat(lastUsed).isNotEmpty();
+        assertThat(Instant.parse(lastUsed)).isAfter(retired);
+        List<Map<String, Object>> models =
+                as(OUTSIDER_KEY).get("/v1/models").jsonPath().getList("models");
+        Map<String, String> states = new java.util.HashMap<>();
+        models.forEach(m -> states.put((String) ((Map<?, ?>) m.get("manifest")).get("version"), (String)
+                ((Map<?, ?>) m.get("index")).get("state")));
+        assertThat(states)
+                .containsEntry(SyntheticAtlas.MODEL_VERSION, "serving")
+                .containsEntry(V2, "retired")
+                .containsEntry(AtlasTestResource.REJECTED_VERSION, "gone");
+
+        Response rejected = as(OUTSIDER_KEY)
+                .contentType("application/json")
+                .body(Map.of("cell_ids", List.of(cell), "model_version", AtlasTestResource.REJECTED_VERSION))
+                .post("/v1/search/nearest");
+        assertThat(rejected.statusCode()).as(rejected.asString()).isEqualTo(410);
+        assertThat(rejected.asString()).contains("model-version-gone", AtlasTestResource.REJECTED_VERSION);
+        Response unknown = as(OUTSIDER_KEY)
+                .contentType("application/json")
+                .body(Map.of("cell_ids", List.of(cell), "model_version", "no-such-version"))
+                .post("/v1/where");
+        assertThat(unknown.statusCode()).as(unknown.asString()).isEqualTo(404);
+        assertThat(unknown.asString()).contains("unknown-model-version", "no-such-version", "GET /v1/models");
+
+        send("DELETE", "/" + v2Index, "");
+        Response gone = as(OUTSIDER_KEY)
+                .contentType("application/json")
+                .body(Map.of("cell_ids", List.of(cell), "model_version", V2))
+                .post("/v1/search/radius");
+        assertThat(gone.statusCode()).as(gone.asString()).isEqualTo(410);
+        assertThat(gone.asString()).contains("model-version-gone", v2Index, "atlas.reindex.retain");
     }
 
     private void awaitListed(String version) throws InterruptedException {

@@ -15,6 +15,7 @@ import org.liveatlas.query.problem.ApiProblem;
  * @param blocklist these labels never vote (inside the k-NN query)
  * @param clusterColumn obs column with a cluster per cell, for a cluster-level label
  * @param consensus how a cluster's label is formed
+ * @param modelVersion the model version to embed and vote with (its own reference); null: the serving one
  */
 public record AnnotateOptions(
         int k,
@@ -22,7 +23,8 @@ public record AnnotateOptions(
         List<String> safelist,
         List<String> blocklist,
         String clusterColumn,
-        ConsensusMethod consensus) {
+        ConsensusMethod consensus,
+        String modelVersion) {
 
     public AnnotateOptions {
         safelist = safelist == null ? List.of() : List.copyOf(safelist);
@@ -49,6 +51,9 @@ public record AnnotateOptions(
         }
         if (clusterColumn != null && clusterColumn.isBlank()) {
             clusterColumn = null;
+        }
+        if (modelVersion != null && modelVersion.isBlank()) {
+            modelVersion = null;
         }
     }
 

@@ -89,6 +89,7 @@ public class AnnotateResource {
      * @param blocklist these labels never vote
      * @param clusterColumn a column of {@code counts.obs} with clusters
      * @param consensus {@code majority_of_cells} or {@code pooled_hits}
+     * @param modelVersion pin a model version: embed with it and vote with its reference (absent: the serving one)
      */
     @Schema(name = "AnnotateRequest")
     public record JsonRequest(
@@ -98,7 +99,8 @@ public class AnnotateResource {
             List<String> safelist,
             List<String> blocklist,
             String clusterColumn,
-            ConsensusMethod consensus) {}
+            ConsensusMethod consensus,
+            String modelVersion) {}
 
     @POST
     @Path("/annotate")
@@ -143,6 +145,7 @@ public class AnnotateResource {
             @RestForm("blocklist") List<String> blocklist,
             @RestForm("cluster_column") String clusterColumn,
             @RestForm("consensus") String consensus,
+            @RestForm("model_version") String modelVersion,
             @Parameter(
                             in = ParameterIn.QUERY,
                             description = FORMAT,
@@ -160,7 +163,8 @@ public class AnnotateResource {
                         labels(safelist),
                         labels(blocklist),
                         clusterColumn,
-                        parseEnum(ConsensusMethod.class, "consensus", consensus))
+                        parseEnum(ConsensusMethod.class, "consensus", consensus),
+                        modelVersion)
                 .checked(config.annotate().maxK());
         Uploads.Staged staged = uploads.stageFile(file.uploadedFile(), file.fileName());
         return run(c, staged, options, format);
@@ -222,7 +226,8 @@ public class AnnotateResource {
                         body.safelist(),
                         body.blocklist(),
                         body.clusterColumn(),
-                        body.consensus())
+                        body.consensus(),
+                        body.modelVersion())
                 .checked(config.annotate().maxK());
         Uploads.Staged staged =
                 uploads.stageJson(body.counts(), config.annotate().syncMaxCells());

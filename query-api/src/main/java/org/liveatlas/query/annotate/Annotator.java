@@ -99,7 +99,7 @@ public class Annotator {
      */
     public AnnotationResult annotate(
             Caller caller, Uploads.Staged staged, AnnotateOptions options, IntConsumer progress, AnnotatedCells out) {
-        try (LoadedModel.Lease lease = models.lease()) {
+        try (LoadedModel.Lease lease = models.lease(java.util.Optional.ofNullable(options.modelVersion()))) {
             return annotate(lease.model(), references.of(lease), caller, staged, options, progress, out);
         } catch (RuntimeException e) {
             out.close();

@@ -90,6 +90,13 @@ public interface QueryConfig {
          * imported}) version by manifest creation time.
          */
         Optional<String> current();
+
+        /**
+         * Versions other than the serving one held loaded for queries that pin them ({@code model_version}); the
+         * least recently used is released beyond this.
+         */
+        @WithDefault("2")
+        int maxPinned();
     }
 
     /** Object store connection (the platform's {@code ATLAS_S3_*}). */

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -53,6 +54,12 @@ public class ModelRegistry {
     private final Supplier<Set<String>> aliasTargets;
     private final MinioClient s3;
     private final Optional<String> pinned;
+    private final ModelIndexes indexes;
+    private final int maxPinned;
+    /** Versions other than the serving one, loaded for queries that pinned them; least recently used first. */
+    private final java.util.LinkedHashMap<String, LoadedModel> pinnedModels =
+            new java.util.LinkedHashMap<>(4, 0.75f, true);
+
     private volatile Snapshot snapshot = new Snapshot(List.of(), null, null, Instant.EPOCH, null);
     private ScheduledExecutorService timer;
     private ModelEventsFollower follower;
@@ -64,6 +71,8 @@ public class ModelRegistry {
         String alias = config.opensearch().cellsIndex();
         this.aliasTargets = () -> aliasTargets(client, alias);
         this.pinned = config.models().current();
+        this.indexes = ModelIndexes.of(client);
+        this.maxPinned = Math.max(1, config.models().maxPinned());
         if (config.models().source() == ModelSource.STORE) {
             this.s3 = S3Clients.of(config.s3());
             Path cache = config.dataDir().resolve("query-api").resolve("models");
@@ -82,6 +91,8 @@ public class ModelRegistry {
         this.pinned = pinned;
         this.aliasTargets = aliasTargets;
         this.s3 = null;
+        this.indexes = ModelIndexes.assumed();
+        this.maxPinned = 2;
     }
 
     /**
@@ -158,6 +169,107 @@ public class ModelRegistry {
             // swapped out and closed between the read and the lease: read again
         }
         throw ApiProblem.of(503, "model-swapping", "Service unavailable", "the model is being replaced; retry");
+    }
+
+    /**
+     * A lease on {@code version} for a query that pins it (empty or the serving version: {@link #lease()}): its
+     * model, loaded beside the serving one (at most {@code models.max-pinned} such versions are held, least
+     * recently used released first), and its own cells index {@code cells-<version>}, whose retention the
+     * pipeline then counts from this use. 404 {@code unknown-model-version} when the registry has no such
+     * version, 410 {@code model-version-gone} when its index no longer exists, 409 {@code model-version-not-ready}
+     * while it is a candidate still being evaluated.
+     */
+    public LoadedModel.Lease lease(Optional<String> version) {
+        if (version.isEmpty() || version.get().isBlank()) {
+            return lease();
+        }
+        String v = version.get().trim();
+        Snapshot s = fresh();
+        if (s.serving() != null && s.serving().version().equals(v)) {
+            return lease();
+        }
+        Manifest m = s.manifests().stream()
+                .filter(x -> x.version().equals(v))
+                .findFirst()
+                .orElseThrow(() -> ApiProblem.of(
+                                404,
+                                "unknown-model-version",
+                                "Not found",
+                                "model version '" + v + "' is not in the model registry; " + versionsHint(s))
+                        .with("field", "model_version"));
+        if (m.status() == ModelStatus.CANDIDATE) {
+            throw ApiProblem.of(
+                            409,
+                            "model-version-not-ready",
+                            "Conflict",
+                            "model version '" + v + "' is a candidate still being evaluated; pin it once it is"
+                                    + " published, or " + versionsHint(s))
+                    .with("field", "model_version");
+        }
+        String index = IndexMappings.cellsIndexName(v);
+        if (indexes.meta(index).isEmpty()) {
+            throw ApiProblem.of(
+                            410,
+                            "model-version-gone",
+                            "Gone",
+                            "model version '" + v + "' (" + m.status().name().toLowerCase(java.util.Locale.ROOT)
+                                    + ") has no cells index any more: " + index + " was deleted after it retired and"
+                                    + " went unused for the platform's retention (atlas.reindex.retain), or was never"
+                                    + " built; " + versionsHint(s))
+                    .with("field", "model_version")
+                    .with("model_version", v);
+        }
+        for (int attempt = 0; attempt < 3; attempt++) {
+            LoadedModel model = pinnedModel(m);
+            if (model.tryAcquire()) {
+                indexes.touch(index);
+                return new LoadedModel.Lease(model, index);
+            }
+        }
+        throw ApiProblem.of(503, "model-swapping", "Service unavailable", "model " + v + " is being released; retry");
+    }
+
+    /** Where a version's cells index stands (see {@link IndexState}). */
+    public IndexState indexState(Manifest m, Optional<String> serving) {
+        String index = IndexMappings.cellsIndexName(m.version());
+        Optional<Map<String, String>> meta;
+        try {
+            meta = indexes.meta(index);
+        } catch (RuntimeException e) {
+            return new IndexState(index, "unknown", null, null);
+        }
+        if (meta.isEmpty()) {
+            return new IndexState(index, "gone", null, null);
+        }
+        if (serving.isPresent() && serving.get().equals(m.version())) {
+            return new IndexState(index, "serving", null, null);
+        }
+        String retired = meta.get().get(IndexMappings.META_RETIRED_AT);
+        return retired == null
+                ? new IndexState(index, "present", null, null)
+                : new IndexState(index, "retired", retired, meta.get().get(IndexMappings.META_LAST_USED_AT));
+    }
+
+    private synchronized LoadedModel pinnedModel(Manifest m) {
+        LoadedModel held = pinnedModels.get(m.version());
+        if (held != null) {
+            return held;
+        }
+        LoadedModel loaded = load(m);
+        pinnedModels.put(m.version(), loaded);
+        while (pinnedModels.size() > maxPinned) {
+            var eldest = pinnedModels.entrySet().iterator().next();
+            pinnedModels.remove(eldest.getKey());
+            LOG.infof("pinned model %s released (at most %d pinned versions are held)", eldest.getKey(), maxPinned);
+            eldest.getValue().release();
+        }
+        return loaded;
+    }
+
+    private static String versionsHint(Snapshot s) {
+        String serving = s.serving() == null ? "none" : s.serving().version();
+        return "GET /v1/models lists the versions and their indexes; leave model_version out to use the serving"
+                + " version (" + serving + ")";
     }
 
     /** Reads the registry and the alias now and swaps the serving model if it changed. */
@@ -287,6 +399,8 @@ public class ModelRegistry {
         if (m != null) {
             m.release();
         }
+        pinnedModels.values().forEach(LoadedModel::release);
+        pinnedModels.clear();
         if (s3 != null) {
             try {
                 s3.close();

@@ -26,8 +26,9 @@ public class ModelsResource {
      *
      * @param manifest its manifest (version, parent, created, parameters, metrics, unknown threshold, status)
      * @param current whether queries are embedded with it
+     * @param index its cells index: whether queries can pin the version ({@code model_version})
      */
-    public record ModelView(Manifest manifest, boolean current) {}
+    public record ModelView(Manifest manifest, boolean current, IndexState index) {}
 
     /**
      * The current model in detail.
@@ -39,15 +40,18 @@ public class ModelsResource {
     public record CurrentModel(Manifest manifest, int genes, int latentDim, List<Integer> hiddenLayers) {}
 
     @GET
-    @Operation(summary = "Every model version of the registry (published, rejected, ...), newest first, with metrics")
+    @Operation(
+            summary = "Every model version of the registry (published, rejected, ...), newest first, with metrics and"
+                    + " whether its cells index can still be pinned")
     public Map<String, List<ModelView>> list() {
         caller.get();
         List<Manifest> all = registry.list();
-        String current = registry.servingVersion().orElse(null);
+        java.util.Optional<String> serving = registry.servingVersion();
+        String current = serving.orElse(null);
         return Map.of(
                 "models",
                 all.stream()
-                        .map(m -> new ModelView(m, m.version().equals(current)))
+                        .map(m -> new ModelView(m, m.version().equals(current), registry.indexState(m, serving)))
                         .toList());
     }
 

@@ -49,14 +49,20 @@ public class CountsCentroidSearch {
      * @param cells obs names of the query cells; null or empty: every cell of the upload
      */
     public SearchResults.Centroid run(
-            Caller caller, Uploads.Staged staged, List<String> cells, CentroidMethod method, int k, SearchFilters f) {
+            Caller caller,
+            Uploads.Staged staged,
+            List<String> cells,
+            CentroidMethod method,
+            int k,
+            SearchFilters f,
+            String modelVersion) {
         search.checkK(k);
         Set<String> wanted = cells == null ? Set.of() : new LinkedHashSet<>(cells);
         if (wanted.stream().anyMatch(c -> c == null || c.isBlank())) {
             throw ApiProblem.badRequest("invalid-value", "'cells' holds an empty cell name")
                     .with("field", "cells");
         }
-        try (LoadedModel.Lease lease = models.lease()) {
+        try (LoadedModel.Lease lease = models.lease(Optional.ofNullable(modelVersion))) {
             Set<String> seen = new HashSet<>();
             QueryCells q = gather(lease.model(), staged, config.annotate().minSharedGenes(), (i, id) -> {
                 seen.add(id);
@@ -70,7 +76,7 @@ public class CountsCentroidSearch {
                                 "the upload has no cell named " + unknown + "; 'cells' lists obs names of the upload")
                         .with("field", "cells");
             }
-            return q.search(search, lease.index(), caller, method, lease.model(), k, f);
+            return q.search(search, lease, caller, method, k, f);
         }
     }
 
@@ -85,10 +91,9 @@ public class CountsCentroidSearch {
         /** Builds the centroid with {@code method} and searches it with the query coherence. */
         public SearchResults.Centroid search(
                 SearchService search,
-                Optional<String> index,
+                LoadedModel.Lease lease,
                 Caller caller,
                 CentroidMethod method,
-                LoadedModel model,
                 int k,
                 SearchFilters filters) {
             if (ids.isEmpty()) {
@@ -97,12 +102,12 @@ public class CountsCentroidSearch {
             float[] centroid;
             try {
                 centroid = method == CentroidMethod.SUMMED_COUNTS
-                        ? counts.embed(model.encoder())
+                        ? counts.embed(lease.model().encoder())
                         : Centroids.meanDirection(embeddings.toArray(new float[0][]));
             } catch (IllegalStateException | IllegalArgumentException e) {
                 throw ApiProblem.unprocessable("no-centroid", "the query cells have no centroid: " + e.getMessage());
             }
-            return search.searchCentroid(index, caller, method, centroid, embeddings, k, filters);
+            return search.searchCentroid(lease, caller, method, centroid, embeddings, k, filters);
         }
     }
 

@@ -106,7 +106,13 @@ public class SearchResource {
         try (Uploads.Staged staged =
                 uploads.stageJson(r.counts(), config.annotate().syncMaxCells())) {
             return countsCentroid.run(
-                    c, staged, r.cells(), method, k, r.filters() == null ? SearchFilters.none() : r.filters());
+                    c,
+                    staged,
+                    r.cells(),
+                    method,
+                    k,
+                    r.filters() == null ? SearchFilters.none() : r.filters(),
+                    r.modelVersion());
         }
     }
 
@@ -124,7 +130,8 @@ public class SearchResource {
             @RestForm("file") FileUpload file,
             @RestForm("cells") String cells,
             @RestForm("method") String method,
-            @RestForm("k") String k) {
+            @RestForm("k") String k,
+            @RestForm("model_version") String modelVersion) {
         var c = caller.get();
         Uploads.requireFile(file);
         List<String> names = cells == null
@@ -144,7 +151,7 @@ public class SearchResource {
             }
         }
         try (Uploads.Staged staged = uploads.stageFile(file.uploadedFile(), file.fileName())) {
-            return countsCentroid.run(c, staged, names, m, kk, SearchFilters.none());
+            return countsCentroid.run(c, staged, names, m, kk, SearchFilters.none(), modelVersion);
         }
     }
 

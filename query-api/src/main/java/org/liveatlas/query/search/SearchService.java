@@ -8,6 +8,7 @@ import org.liveatlas.core.search.KMeans;
 import org.liveatlas.core.search.QueryCoherence;
 import org.liveatlas.core.search.SearchDefaults;
 import org.liveatlas.query.config.QueryConfig;
+import org.liveatlas.query.models.LoadedModel;
 import org.liveatlas.query.models.ModelRegistry;
 import org.liveatlas.query.paging.Cursor;
 import org.liveatlas.query.paging.PageLimit;
@@ -34,10 +35,41 @@ public class SearchService {
     /** The k nearest visible cells of each query. */
     public SearchResults.Hits nearest(Caller caller, SearchRequests.Nearest r) {
         int k = checkK(r.k() == null ? config.search().defaultK() : r.k());
-        List<float[]> queries = queries(caller, r.embeddings(), r.cellIds());
+        Pin pin = pin(r.modelVersion());
+        List<float[]> queries = queries(pin, caller, r.embeddings(), r.cellIds());
         Query filter = CellIndex.filter(caller, filters(r.filters()), false, null);
-        List<List<CellHit>> hits = index.nearest(queries, k, filter);
-        return new SearchResults.Hits(version(), wrap(hits, r.cellIds()));
+        List<List<CellHit>> hits = pin.index().nearest(queries, k, filter);
+        return new SearchResults.Hits(pin.version(), wrap(hits, r.cellIds()));
+    }
+
+    /**
+     * The model a search runs with and the index it searches: the serving version behind the cells alias, or
+     * the version a request pins ({@code model_version}) on its own index {@code cells-<version>}.
+     */
+    public record Pin(String version, CellIndex index, String target, int dim) {}
+
+    /** The serving model (no version asked) or the pinned one; 404/409/410 problems for a version that cannot serve. */
+    public Pin pin(String modelVersion) {
+        if (modelVersion == null || modelVersion.isBlank()) {
+            LoadedModel m = models.current();
+            return new Pin(
+                    m.version(),
+                    index,
+                    config.opensearch().cellsIndex(),
+                    m.encoder().latentDim());
+        }
+        try (LoadedModel.Lease lease = models.lease(java.util.Optional.of(modelVersion))) {
+            return pin(lease);
+        }
+    }
+
+    /** The model and index of a lease a caller holds. */
+    public Pin pin(LoadedModel.Lease lease) {
+        return new Pin(
+                lease.model().version(),
+                index.on(lease.index()),
+                lease.index().orElse(config.opensearch().cellsIndex()),
+                lease.model().encoder().latentDim());
     }
 
     /**
@@ -56,7 +88,8 @@ public class SearchService {
         int max = config.search().maxRadiusHits();
         int limit = PageLimit.of("limit", r.limit(), max, max);
         SearchFilters filters = filters(r.filters());
-        String version = version();
+        Pin pin = pin(r.modelVersion());
+        String version = pin.version();
         String request = Cursor.fingerprint(caller, version, r.embeddings(), r.cellIds(), maxDist, filters.byFields());
         Cursor from = r.cursor() == null
                 ? null
@@ -67,11 +100,11 @@ public class SearchService {
                         FieldValue.Kind.Double,
                         FieldValue.Kind.String,
                         FieldValue.Kind.String);
-        List<float[]> queries = queries(caller, r.embeddings(), r.cellIds());
+        List<float[]> queries = queries(pin, caller, r.embeddings(), r.cellIds());
         Query filter = CellIndex.filter(caller, filters, false, null);
         List<SearchResults.QueryHits> out = new ArrayList<>();
         if (from == null) {
-            List<CellIndex.HitPage> pages = index.radiusPages(queries, maxDist, filter, limit, List.of());
+            List<CellIndex.HitPage> pages = pin.index().radiusPages(queries, maxDist, filter, limit, List.of());
             for (int i = 0; i < pages.size(); i++) {
                 out.add(page(request, i, queryId(r.cellIds(), i), pages.get(i), 0, limit));
             }
@@ -80,7 +113,8 @@ public class SearchService {
             if (i >= queries.size()) {
                 throw Cursor.invalid(r.cursor(), "names query " + i + " of a request with " + queries.size());
             }
-            CellIndex.HitPage page = index.radiusPages(List.of(queries.get(i)), maxDist, filter, limit, from.after())
+            CellIndex.HitPage page = pin.index()
+                    .radiusPages(List.of(queries.get(i)), maxDist, filter, limit, from.after())
                     .get(0);
             out.add(page(request, i, queryId(r.cellIds(), i), page, from.offset(), limit));
         }
@@ -109,26 +143,14 @@ public class SearchService {
                     .with("field", "method");
         }
         int k = checkK(r.k() == null ? config.search().defaultK() : r.k());
-        List<float[]> queries = queries(caller, r.embeddings(), r.cellIds());
-        return centroidOf(caller, queries, k, filters(r.filters()));
+        Pin pin = pin(r.modelVersion());
+        List<float[]> queries = queries(pin, caller, r.embeddings(), r.cellIds());
+        return centroidOf(pin, caller, queries, k, filters(r.filters()));
     }
 
-    /** Centroid search from already embedded query cells (unit vectors). */
-    public SearchResults.Centroid centroidOf(Caller caller, List<float[]> cells, int k, SearchFilters filters) {
-        return centroidOf(index, caller, cells, k, filters);
-    }
-
-    /**
-     * Centroid search from query cells embedded with a leased model, on that model's concrete index
-     * ({@code target}, empty: the alias).
-     */
+    /** Centroid search from already embedded query cells (unit vectors) on the pin's index. */
     public SearchResults.Centroid centroidOf(
-            java.util.Optional<String> target, Caller caller, List<float[]> cells, int k, SearchFilters filters) {
-        return centroidOf(index.on(target), caller, cells, k, filters);
-    }
-
-    private SearchResults.Centroid centroidOf(
-            CellIndex index, Caller caller, List<float[]> cells, int k, SearchFilters filters) {
+            Pin pin, Caller caller, List<float[]> cells, int k, SearchFilters filters) {
         float[][] vectors = cells.toArray(new float[0][]);
         float[] centroid;
         try {
@@ -137,26 +159,26 @@ public class SearchService {
             throw ApiProblem.unprocessable(
                     "no-centroid", "the query cells' embeddings cancel out; their centroid has no direction");
         }
-        return search(index, caller, CentroidMethod.EMBEDDING_MEAN, centroid, vectors, k, filters);
+        return search(pin, caller, CentroidMethod.EMBEDDING_MEAN, centroid, vectors, k, filters);
     }
 
     /**
-     * Searches a centroid already built ({@code method} says how) on the leased model's index ({@code
-     * target}, empty: the alias); the query coherence comes from the query cells' own embeddings.
+     * Searches a centroid already built ({@code method} says how) on the leased model's index; the query
+     * coherence comes from the query cells' own embeddings.
      */
     public SearchResults.Centroid searchCentroid(
-            java.util.Optional<String> target,
+            LoadedModel.Lease lease,
             Caller caller,
             CentroidMethod method,
             float[] centroid,
             List<float[]> cells,
             int k,
             SearchFilters filters) {
-        return search(index.on(target), caller, method, centroid, cells.toArray(new float[0][]), k, filters);
+        return search(pin(lease), caller, method, centroid, cells.toArray(new float[0][]), k, filters);
     }
 
     private SearchResults.Centroid search(
-            CellIndex index,
+            Pin pin,
             Caller caller,
             CentroidMethod method,
             float[] centroid,
@@ -164,6 +186,7 @@ public class SearchService {
             int k,
             SearchFilters filters) {
         Query filter = CellIndex.filter(caller, filters, false, null);
+        CellIndex index = pin.index();
         List<CellHit> hits = index.nearest(List.of(centroid), k, filter).get(0);
         IndexNeighbourSearch search = new IndexNeighbourSearch(
                 index, filter, centroid.length, config.search().maxRadiusHits());
@@ -172,7 +195,7 @@ public class SearchService {
         QueryCoherence coherence = QueryCoherence.compute(
                 search, vectors, hits.stream().map(CellHit::id).toList(), kmeans, SearchDefaults.COHERENCE_K);
         return new SearchResults.Centroid(
-                version(),
+                pin.version(),
                 method.wire(),
                 vectors.length,
                 centroid,
@@ -195,18 +218,14 @@ public class SearchService {
         return k;
     }
 
-    /** Resolves query vectors against the current model's dimension. */
-    public List<float[]> queries(Caller caller, List<float[]> embeddings, List<String> cellIds) {
-        int dim = models.current().encoder().latentDim();
-        return QueryVectors.resolve(embeddings, cellIds, dim, config.search().maxQueries(), index, caller);
+    /** Resolves query vectors against the pinned model's dimension; cell ids are read from its index. */
+    public List<float[]> queries(Pin pin, Caller caller, List<float[]> embeddings, List<String> cellIds) {
+        return QueryVectors.resolve(
+                embeddings, cellIds, pin.dim(), config.search().maxQueries(), pin.index(), caller);
     }
 
     static SearchFilters filters(SearchFilters f) {
         return f == null ? SearchFilters.none() : f;
-    }
-
-    private String version() {
-        return models.servingVersion().orElse(null);
     }
 
     private static List<SearchResults.QueryHits> wrap(List<List<CellHit>> hits, List<String> cellIds) {

@@ -63,6 +63,7 @@ public class SignatureResource {
      *     (SCimilarity's tutorial: 0.999)
      * @param k hits of the centroid search
      * @param filters metadata filters
+     * @param modelVersion pin a model version: embed with it and search its own cells index
      */
     @Schema(name = "SignatureRequest")
     public record JsonRequest(
@@ -71,7 +72,8 @@ public class SignatureResource {
             Double topFraction,
             Double quantile,
             Integer k,
-            SearchFilters filters) {}
+            SearchFilters filters,
+            String modelVersion) {}
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -95,7 +97,8 @@ public class SignatureResource {
                     body.genes(),
                     quantile(body.topFraction(), body.quantile()),
                     body.k() == null ? config.search().defaultK() : body.k(),
-                    body.filters() == null ? SearchFilters.none() : body.filters());
+                    body.filters() == null ? SearchFilters.none() : body.filters(),
+                    body.modelVersion());
         }
     }
 
@@ -109,7 +112,8 @@ public class SignatureResource {
             @RestForm("genes") String genes,
             @RestForm("top_fraction") String topFraction,
             @RestForm("quantile") String quantile,
-            @RestForm("k") String k) {
+            @RestForm("k") String k,
+            @RestForm("model_version") String modelVersion) {
         var c = caller.get();
         Uploads.requireFile(file);
         if (genes == null || genes.isBlank()) {
@@ -123,7 +127,7 @@ public class SignatureResource {
         Double q = quantile == null || quantile.isBlank() ? null : parse(quantile, "quantile", 0);
         int kk = (int) parse(k, "k", config.search().defaultK());
         try (Uploads.Staged staged = uploads.stageFile(file.uploadedFile(), file.fileName())) {
-            return signature.run(c, staged, list, quantile(fraction, q), kk, SearchFilters.none());
+            return signature.run(c, staged, list, quantile(fraction, q), kk, SearchFilters.none(), modelVersion);
         }
     }
 

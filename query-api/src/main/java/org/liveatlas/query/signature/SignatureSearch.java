@@ -76,21 +76,22 @@ public class SignatureSearch {
             List<String> signature,
             double quantile,
             int k,
-            SearchFilters filters) {
-        try (LoadedModel.Lease lease = models.lease()) {
-            return run(lease.model(), lease.index(), caller, staged, signature, quantile, k, filters);
+            SearchFilters filters,
+            String modelVersion) {
+        try (LoadedModel.Lease lease = models.lease(Optional.ofNullable(modelVersion))) {
+            return run(lease, caller, staged, signature, quantile, k, filters);
         }
     }
 
     private Answer run(
-            LoadedModel model,
-            Optional<String> index,
+            LoadedModel.Lease lease,
             Caller caller,
             Uploads.Staged staged,
             List<String> signature,
             double quantile,
             int k,
             SearchFilters filters) {
+        LoadedModel model = lease.model();
         if (signature == null || signature.isEmpty()) {
             throw ApiProblem.badRequest("missing-genes", "give the signature as a list of gene symbols in 'genes'");
         }
@@ -167,8 +168,7 @@ public class SignatureSearch {
         // pass 3: the selected cells' summed counts (the centroid) and embeddings (the coherence)
         CountsCentroidSearch.QueryCells cells =
                 CountsCentroidSearch.gather(model, staged, minShared, (i, id) -> i < selected.length && selected[i]);
-        SearchResults.Centroid result =
-                cells.search(search, index, caller, CentroidMethod.SUMMED_COUNTS, model, k, filters);
+        SearchResults.Centroid result = cells.search(search, lease, caller, CentroidMethod.SUMMED_COUNTS, k, filters);
         return new Answer(
                 found,
                 missing,

@@ -14,6 +14,7 @@ import org.liveatlas.query.search.SearchFilters;
  * @param maxDist count every cell within this cosine distance instead of the k nearest
  * @param label count the cells whose author or predicted label is this
  * @param filters metadata filters, inside the query
+ * @param modelVersion pin a model version: count in its own cells index (embeddings must come from it)
  * @param groupLimit groups per grouping in one answer (default 100, at most 10,000), most hits first
  * @param cursor the {@code next_cursor} of the previous answer to the same request: the next page of every
  *     grouping
@@ -26,4 +27,5 @@ public record WhereRequest(
         String label,
         SearchFilters filters,
         Integer groupLimit,
-        String cursor) {}
+        String cursor,
+        String modelVersion) {}

@@ -134,6 +134,9 @@ public class WhereService {
                             ? "give either a search (embeddings or cell_ids) or a label, not both"
                             : "give a search (embeddings or cell_ids) or a label to count");
         }
+        // a pinned version counts in its own index; a label alone needs no model
+        SearchService.Pin pin = bySearch || r.modelVersion() != null ? search.pin(r.modelVersion()) : null;
+        String target = pin == null ? index : pin.target();
         Query hits;
         if (byLabel) {
             if (r.label().isBlank()) {
@@ -149,7 +152,7 @@ public class WhereService {
                             .minimumShouldMatch("1")));
             hits = CellIndex.filter(caller, filters, false, label);
         } else {
-            List<float[]> queries = search.queries(caller, r.embeddings(), r.cellIds());
+            List<float[]> queries = search.queries(pin, caller, r.embeddings(), r.cellIds());
             float[] q = queries.size() == 1 ? queries.get(0) : Centroids.meanDirection(queries.toArray(new float[0][]));
             Query filter = CellIndex.filter(caller, filters, false, null);
             if (r.maxDist() != null) {
@@ -167,14 +170,14 @@ public class WhereService {
             }
         }
         int limit = PageLimit.of("group_limit", r.groupLimit(), DEFAULT_GROUP_LIMIT, MAX_GROUP_LIMIT);
-        String version = models.servingVersion().orElse(null);
+        String version = pin == null ? models.servingVersion().orElse(null) : pin.version();
         String request = Cursor.fingerprint(
                 caller, version, r.label(), r.k(), r.maxDist(), r.embeddings(), r.cellIds(), filters.byFields());
         long offset = r.cursor() == null
                 ? 0
                 : Cursor.decode(r.cursor(), LIST, request).offset();
 
-        Enumerated found = enumerate(hits);
+        Enumerated found = enumerate(target, hits);
         Map<Grouping, List<Map.Entry<List<String>, Long>>> pages = new EnumMap<>(Grouping.class);
         Map<String, Long> totals = new LinkedHashMap<>();
         boolean more = false;
@@ -189,7 +192,7 @@ public class WhereService {
             more |= to < all.size();
         }
         Map<Grouping, Map<List<String>, Long>> cells =
-                groupCells(CellIndex.filter(caller, filters, false, null), pages);
+                groupCells(target, CellIndex.filter(caller, filters, false, null), pages);
         Map<Grouping, List<WhereAnswer.Group>> out = new EnumMap<>(Grouping.class);
         pages.forEach((g, page) -> out.put(g, groups(page, cells.get(g), found.total)));
         String next = more ? new Cursor(LIST, request, 0, offset + limit, List.of()).encode() : null;
@@ -230,7 +233,7 @@ public class WhereService {
     }
 
     /** Every group of the cells {@code query} matches, per grouping, and their number. */
-    private Enumerated enumerate(Query query) {
+    private Enumerated enumerate(String index, Query query) {
         Enumerated out = new Enumerated();
         Map<Grouping, Map<String, FieldValue>> after = new EnumMap<>(Grouping.class);
         List<Grouping> open = new ArrayList<>(List.of(Grouping.values()));
@@ -280,7 +283,7 @@ public class WhereService {
      * the pages' values, so every bucket asked for comes back, and the cells without a value counted apart.
      */
     private Map<Grouping, Map<List<String>, Long>> groupCells(
-            Query all, Map<Grouping, List<Map.Entry<List<String>, Long>>> pages) {
+            String index, Query all, Map<Grouping, List<Map.Entry<List<String>, Long>>> pages) {
         Map<Grouping, Map<List<String>, Long>> out = new EnumMap<>(Grouping.class);
         Map<String, Aggregation> aggs = new HashMap<>();
         for (Grouping g : Grouping.values()) {

@@ -60,7 +60,7 @@ class AnnotationH5adTest {
         return new AnnotationResult(
                 "v7",
                 0.25,
-                new AnnotateOptions(50, null, null, null, "cluster", null),
+                new AnnotateOptions(50, null, null, null, "cluster", null, null),
                 4,
                 3,
                 120,

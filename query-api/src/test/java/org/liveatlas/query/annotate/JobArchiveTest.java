@@ -36,7 +36,8 @@ class JobArchiveTest {
                 List.of("B cell"),
                 List.of(),
                 "leiden",
-                ConsensusMethod.POOLED_HITS);
+                ConsensusMethod.POOLED_HITS,
+                "m1");
         Job job = new Job("job-1", new Caller("alice", Set.of("lab-a", "lab-b")), Instant.now(), 3, options, staged);
         archive.saveUpload(job.id, staged);
 
