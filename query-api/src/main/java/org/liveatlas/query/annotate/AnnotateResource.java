@@ -175,36 +175,7 @@ public class AnnotateResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, TEXT_CSV, AnnotationH5ad.MEDIA_TYPE})
     @Operation(summary = ANNOTATE_SUMMARY, description = ANNOTATE_DESCRIPTION)
-    @APIResponse(
-            responseCode = "200",
-            description = RESULT_FORMS,
-            content = {
-                @Content(
-                        mediaType = MediaType.APPLICATION_JSON,
-                        schema = @Schema(implementation = AnnotationResult.class)),
-                @Content(mediaType = TEXT_CSV, schema = @Schema(type = SchemaType.STRING)),
-                @Content(
-                        mediaType = AnnotationH5ad.MEDIA_TYPE,
-                        schema = @Schema(type = SchemaType.STRING, format = "binary"))
-            })
-    @APIResponse(
-            responseCode = "202",
-            description = "Too many cells to answer at once: the annotation runs as a job",
-            headers = {
-                @Header(
-                        name = "Location",
-                        description = "the job's status, /v1/jobs/{id}",
-                        schema = @Schema(type = SchemaType.STRING, format = "uri-reference")),
-                @Header(
-                        name = RETRY_AFTER,
-                        description = "seconds until the status is worth asking for",
-                        schema = @Schema(type = SchemaType.INTEGER))
-            },
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = JobAccepted.class)))
-    @APIResponse(responseCode = "422", description = UNUSABLE)
+    // the document merges this and the multipart form into one operation: its answers are documented there
     public Response annotateJson(
             JsonRequest body,
             @Parameter(
