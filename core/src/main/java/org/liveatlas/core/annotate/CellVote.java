@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The k-nearest vote of one query cell, with SCimilarity's prediction statistics.
@@ -52,5 +53,38 @@ public record CellVote(
             throw new IllegalArgumentException(
                     "label " + label + " contradicts unknown=" + unknown + " and voted label " + votedLabel);
         }
+    }
+
+    /**
+     * This vote with its labels shown as {@code name} gives them: a vote taken over harmonised keys ({@link
+     * LabelKeys}) named by its ontology term or its most used author label. {@link KnnVote#UNKNOWN} stays, a
+     * vote without neighbours is returned as is, and two keys given one name pool their hits.
+     */
+    public CellVote named(UnaryOperator<String> name) {
+        if (neighbours == 0) {
+            return this;
+        }
+        String voted = name.apply(votedLabel);
+        return new CellVote(
+                unknown ? label : voted,
+                voted,
+                unknown,
+                minDist,
+                maxDist,
+                vs2nd,
+                vsAll,
+                vs2ndWeighted,
+                vsAllWeighted,
+                renamed(hits, name, Integer::sum),
+                renamed(hitsWeighted, name, Double::sum),
+                neighbours);
+    }
+
+    /** A per-label map with its labels renamed, in the same order; values of labels given one name are merged. */
+    public static <V> Map<String, V> renamed(
+            Map<String, V> byLabel, UnaryOperator<String> name, java.util.function.BinaryOperator<V> merge) {
+        Map<String, V> out = new LinkedHashMap<>();
+        byLabel.forEach((k, v) -> out.merge(name.apply(k), v, merge));
+        return out;
     }
 }

@@ -9,8 +9,11 @@ import java.util.List;
 import org.liveatlas.core.TransientException;
 import org.liveatlas.core.annotate.CellVote;
 import org.liveatlas.core.annotate.KnnVote;
+import org.liveatlas.core.annotate.LabelKeys;
+import org.liveatlas.core.annotate.LabelNames;
 import org.liveatlas.core.annotate.Neighbour;
 import org.liveatlas.core.annotate.VoteOptions;
+import org.liveatlas.core.ontology.CellOntology;
 import org.liveatlas.core.search.Distances;
 import org.liveatlas.flink.opensearch.OpenSearchHttp;
 import org.liveatlas.flink.opensearch.OpenSearchRequestException;
@@ -31,8 +34,10 @@ public final class ReferenceAnnotator {
     private final int batch;
     private final RetryPolicy retry;
     private final long exactMax;
+    private final CellOntology ontology = CellOntology.bundled();
     private String cachedKey;
     private ReferenceSet cached;
+    private LabelNames cachedNames;
 
     public ReferenceAnnotator(OpenSearchHttp http, int k, int batch, long exactMax, RetryPolicy retry) {
         this.http = http;
@@ -50,9 +55,10 @@ public final class ReferenceAnnotator {
             throws IOException, InterruptedException {
         ReferenceSet refs = reference(index, studyId, latent);
         if (refs != null) {
-            return refs.vote(embeddings, rows, latent, vote);
+            return named(refs.vote(embeddings, rows, latent, vote), cachedNames);
         }
         List<CellVote> out = new ArrayList<>(rows);
+        LabelNames names = new LabelNames(ontology);
         for (int from = 0; from < rows; from += batch) {
             int to = Math.min(rows, from + batch);
             JsonNode answer = search(index, msearchBody(index, studyId, embeddings, from, to, latent));
@@ -67,8 +73,10 @@ public final class ReferenceAnnotator {
                 }
                 List<Neighbour> neighbours = new ArrayList<>();
                 for (JsonNode hit : r.path("hits").path("hits")) {
-                    String label = hit.path("_source").path("author_label").asText("");
-                    if (label.isEmpty()) {
+                    String label = names.add(
+                            hit.path("_source").path(AUTHOR_LABEL).asText(""),
+                            hit.path("_source").path(ONTOLOGY_ID).asText(""));
+                    if (label == null) {
                         continue;
                     }
                     double d = Distances.toCosineDistance(
@@ -78,6 +86,22 @@ public final class ReferenceAnnotator {
                 }
                 out.add(neighbours.isEmpty() ? null : KnnVote.vote(neighbours, vote));
             }
+        }
+        return named(out, names);
+    }
+
+    private static final String AUTHOR_LABEL = "author_label";
+    private static final String ONTOLOGY_ID = "author_label_ontology_id";
+
+    /**
+     * Votes taken over harmonised keys (core {@link LabelKeys}: the Cell Ontology id where the reference study
+     * gives one, else the normalised author label, so one cell type named two ways by two studies votes
+     * together), shown by the ontology's name or the most used author label.
+     */
+    private static List<CellVote> named(List<CellVote> votes, LabelNames names) {
+        List<CellVote> out = new ArrayList<>(votes.size());
+        for (CellVote v : votes) {
+            out.add(v == null ? null : v.named(names::name));
         }
         return out;
     }
@@ -107,6 +131,7 @@ public final class ReferenceAnnotator {
         }
         long n = c.body().path("count").asLong();
         ReferenceSet set = null;
+        LabelNames names = new LabelNames(ontology);
         if (n <= exactMax) {
             List<String> labels = new ArrayList<>();
             float[] vectors = new float[(int) n * latent];
@@ -115,7 +140,7 @@ public final class ReferenceAnnotator {
                 ObjectNode q = Json.mapper().createObjectNode();
                 q.put("size", 5000);
                 q.set("query", filter);
-                q.putArray("_source").add("author_label").add(IndexMappings.VECTOR_FIELD);
+                q.putArray("_source").add(AUTHOR_LABEL).add(ONTOLOGY_ID).add(IndexMappings.VECTOR_FIELD);
                 q.putArray("sort").add("study_id").add("cell_id");
                 if (after != null) {
                     q.set("search_after", after);
@@ -132,7 +157,10 @@ public final class ReferenceAnnotator {
                     if (row >= n || v.size() != latent) {
                         continue; // written after the count, or another model's width: not part of this vote
                     }
-                    labels.add(hit.path("_source").path("author_label").asText(""));
+                    String labelKey = names.add(
+                            hit.path("_source").path(AUTHOR_LABEL).asText(""),
+                            hit.path("_source").path(ONTOLOGY_ID).asText(""));
+                    labels.add(labelKey == null ? "" : labelKey);
                     for (int j = 0; j < latent; j++) {
                         vectors[row * latent + j] = v.get(j).floatValue();
                     }
@@ -146,6 +174,7 @@ public final class ReferenceAnnotator {
         }
         cachedKey = key;
         cached = set;
+        cachedNames = names;
         return set;
     }
 
@@ -156,6 +185,7 @@ public final class ReferenceAnnotator {
             cached.close();
         }
         cached = null;
+        cachedNames = null;
     }
 
     /** Frees the cached reference. */
@@ -218,7 +248,7 @@ public final class ReferenceAnnotator {
         for (int row = from; row < to; row++) {
             ObjectNode q = Json.mapper().createObjectNode();
             q.put("size", vote.k());
-            q.putArray("_source").add("author_label");
+            q.putArray("_source").add(AUTHOR_LABEL).add(ONTOLOGY_ID);
             ObjectNode knn = q.putObject("query").putObject("knn").putObject(IndexMappings.VECTOR_FIELD);
             ArrayNode v = knn.putArray("vector");
             for (int j = 0; j < latent; j++) {

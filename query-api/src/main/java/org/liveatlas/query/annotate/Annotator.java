@@ -226,36 +226,19 @@ public class Annotator {
 
     /** A cell's annotation with the vote's label keys shown by name, with their ontology ids. */
     static CellAnnotation named(String cellId, CellVote v, ReferenceIndexes.Reference ref) {
-        String voted = v.votedLabel();
         boolean noVote = v.neighbours() == 0;
-        String votedName = noVote ? voted : ref.name(voted);
-        String label = v.unknown() ? KnnVote.UNKNOWN : votedName;
-        CellVote shown = new CellVote(
-                label,
-                votedName,
-                v.unknown(),
-                v.minDist(),
-                v.maxDist(),
-                v.vs2nd(),
-                v.vsAll(),
-                v.vs2ndWeighted(),
-                v.vsAllWeighted(),
-                renamed(v.hits(), ref),
-                renamed(v.hitsWeighted(), ref),
-                v.neighbours());
-        String votedId = noVote ? null : ref.ontologyId(voted);
-        return CellAnnotation.of(cellId, shown, v.unknown() ? null : votedId, votedId);
+        String votedId = noVote ? null : ref.ontologyId(v.votedLabel());
+        return CellAnnotation.of(cellId, v.named(ref::name), v.unknown() ? null : votedId, votedId);
     }
 
     private static ClusterCall named(ClusterCall c, ReferenceIndexes.Reference ref) {
         return new ClusterCall(
-                c.cluster(), ref.name(c.label()), c.fraction(), c.cells(), renamed(c.support(), ref), c.method());
-    }
-
-    private static <V extends Number> Map<String, V> renamed(Map<String, V> byKey, ReferenceIndexes.Reference ref) {
-        Map<String, V> out = new LinkedHashMap<>();
-        byKey.forEach((k, v) -> out.putIfAbsent(ref.name(k), v));
-        return out;
+                c.cluster(),
+                ref.name(c.label()),
+                c.fraction(),
+                c.cells(),
+                CellVote.renamed(c.support(), ref::name, Double::sum),
+                c.method());
     }
 
     private static ApiProblem unusable(Uploads.Staged staged, RuntimeException e) {
