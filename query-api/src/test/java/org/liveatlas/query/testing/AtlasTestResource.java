@@ -49,6 +49,10 @@ public final class AtlasTestResource implements QuarkusTestResourceLifecycleMana
     public static final String OUTSIDER_KEY = "outsider-secret-key";
     /** Key of a member of {@link SyntheticAtlas#PRIVATE_GROUP}. */
     public static final String MEMBER_KEY = "member-secret-key";
+    /** A key of the second owner group, {@link #OTHER_GROUP}, whose private study {@code OwnerGroupsIT} indexes. */
+    public static final String OTHER_MEMBER_KEY = "other-member-secret-key";
+    /** The second owner group. */
+    public static final String OTHER_GROUP = "lab-b";
     /** Largest upload accepted in the tests. */
     public static final long MAX_UPLOAD = 8_000_000;
     /** Uploads with more cells run as jobs in the tests. */
@@ -133,6 +137,8 @@ public final class AtlasTestResource implements QuarkusTestResourceLifecycleMana
             config.put("atlas.query.security.keys.outsider.sha256", ApiKeys.sha256Hex(OUTSIDER_KEY));
             config.put("atlas.query.security.keys.member.sha256", ApiKeys.sha256Hex(MEMBER_KEY));
             config.put("atlas.query.security.keys.member.groups", SyntheticAtlas.PRIVATE_GROUP);
+            config.put("atlas.query.security.keys.other.sha256", ApiKeys.sha256Hex(OTHER_MEMBER_KEY));
+            config.put("atlas.query.security.keys.other.groups", OTHER_GROUP);
             config.put("liveatlas.test.data-dir", dir.toString());
             return config;
         } catch (Exception e) {
