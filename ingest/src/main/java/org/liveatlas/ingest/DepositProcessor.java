@@ -138,7 +138,7 @@ public final class DepositProcessor {
                             + "; upload study.json last to complete the deposit"));
         }
         String version = DepositChecksum.of(prefix, objects);
-        if (last.isPresent() && last.get().depositVersion().equals(version)) {
+        if (last.isPresent() && last.get().depositVersion().equals(version) && !redeposited(last.get(), objects)) {
             return Outcome.UNCHANGED;
         }
         if (alreadyQuarantined(studyId, version)) {
@@ -173,6 +173,18 @@ public final class DepositProcessor {
                 event.objects().size(),
                 source);
         return Outcome.DEPOSITED;
+    }
+
+    /**
+     * Whether the same files were deposited again after the version was withdrawn: some object was written after
+     * the withdrawal. Objects older than it are the withdrawn deposit itself, e.g. while {@code atlas withdraw},
+     * which announces the withdrawal first, has not deleted them yet.
+     */
+    private static boolean redeposited(LedgerEntry last, List<StoredObject> objects) {
+        if (last.active() || last.at() == null) {
+            return false;
+        }
+        return objects.stream().map(StoredObject::lastModified).anyMatch(t -> t.isAfter(last.at()));
     }
 
     private Outcome withdraw(LedgerEntry last, String why) {

@@ -1,5 +1,6 @@
 package org.liveatlas.ingest;
 
+import java.time.Instant;
 import java.util.Objects;
 import org.liveatlas.schemas.events.StudyDeposited;
 import org.liveatlas.schemas.events.StudyWithdrawn;
@@ -11,8 +12,9 @@ import org.liveatlas.schemas.events.StudyWithdrawn;
  * @param depositVersion the announced deposit version
  * @param active true after StudyDeposited, false after StudyWithdrawn
  * @param ownerGroup owner group of the deposited study.json (null when none or withdrawn)
+ * @param at when it was announced (deposited or withdrawn); null when the event did not say
  */
-public record LedgerEntry(String studyId, String depositVersion, boolean active, String ownerGroup) {
+public record LedgerEntry(String studyId, String depositVersion, boolean active, String ownerGroup, Instant at) {
     public LedgerEntry {
         Objects.requireNonNull(studyId, "studyId");
         Objects.requireNonNull(depositVersion, "depositVersion");
@@ -20,10 +22,10 @@ public record LedgerEntry(String studyId, String depositVersion, boolean active,
 
     public static LedgerEntry of(StudyDeposited event) {
         return new LedgerEntry(
-                event.studyId(), event.depositVersion(), true, event.study().ownerGroup());
+                event.studyId(), event.depositVersion(), true, event.study().ownerGroup(), event.depositedAt());
     }
 
     public static LedgerEntry of(StudyWithdrawn event) {
-        return new LedgerEntry(event.studyId(), event.depositVersion(), false, null);
+        return new LedgerEntry(event.studyId(), event.depositVersion(), false, null, event.withdrawnAt());
     }
 }

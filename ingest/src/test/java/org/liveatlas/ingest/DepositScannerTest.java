@@ -124,6 +124,41 @@ class DepositScannerTest {
     }
 
     @Test
+    void theSameFilesDepositedAgainAfterAWithdrawalAreDepositedAgain() {
+        DepositCatalogue.Deposit deposit = DepositCatalogue.goodH5ad("s1");
+        put(deposit);
+        scanner.scanOnce();
+        String version = publisher.deposited().get(0).depositVersion();
+        clock.advance(Duration.ofMinutes(1));
+        store.delete("deposits/s1/study.json");
+        assertThat(scanner.scanOnce()).containsOnlyKeys(Outcome.WITHDRAWN);
+        // study.json back unchanged: the same version, written after the withdrawal, is a new deposit
+        clock.advance(Duration.ofMinutes(1));
+        store.put("deposits/s1/study.json", deposit.files().get("study.json"), Map.of());
+        assertThat(scanner.scanOnce()).containsOnlyKeys(Outcome.DEPOSITED);
+        assertThat(publisher.deposited())
+                .extracting(StudyDeposited::depositVersion)
+                .containsExactly(version, version);
+        assertThat(newService().scanOnce()).containsOnlyKeys(Outcome.UNCHANGED);
+        assertThat(publisher.statuses)
+                .extracting(StudyStatus::state)
+                .containsExactly(StudyState.RECEIVED, StudyState.WITHDRAWN, StudyState.RECEIVED);
+    }
+
+    @Test
+    void aWithdrawnDepositsOwnFilesAreNotDepositedAgainBeforeTheyAreDeleted() {
+        // atlas withdraw announces the withdrawal, then deletes the files: a scan in between sees them
+        put(DepositCatalogue.goodH5ad("s1"));
+        scanner.scanOnce();
+        clock.advance(Duration.ofMinutes(1));
+        StudyDeposited d = publisher.deposited().get(0);
+        publisher.withdrawn(org.liveatlas.schemas.events.StudyWithdrawn.of(
+                "s1", d.depositVersion(), clock.instant(), "withdrawn by atlas withdraw"));
+        assertThat(newService().scanOnce()).containsOnlyKeys(Outcome.UNCHANGED);
+        assertThat(publisher.deposited()).hasSize(1);
+    }
+
+    @Test
     void everyBadDepositIsQuarantinedWithItsReasonWhileTheGoodOneFlows() {
         List<DepositCatalogue.Deposit> bad = DepositCatalogue.bad("bad-");
         bad.forEach(this::put);
