@@ -8,36 +8,27 @@ import static org.liveatlas.query.testing.AtlasTestResource.OTHER_MEMBER_KEY;
 import static org.liveatlas.query.testing.AtlasTestResource.OUTSIDER_KEY;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.liveatlas.core.synth.SyntheticStudy;
 import org.liveatlas.query.testing.AtlasTestResource;
+import org.liveatlas.query.testing.CopiedStudy;
 import org.liveatlas.query.testing.ModelPublishing;
 import org.liveatlas.query.testing.StackEndpoints;
 import org.liveatlas.query.testing.SyntheticAtlas;
-import org.liveatlas.schemas.Json;
 import org.liveatlas.schemas.events.CellCounts;
 import org.liveatlas.schemas.events.StudyState;
 import org.liveatlas.schemas.events.StudyStatus;
-import org.liveatlas.schemas.index.IndexMappings;
-import org.liveatlas.schemas.topics.Topics;
 
 /**
  * Two owner groups, each with a private reference study: lab-a's {@code synth03} and lab-b's {@code labb01}
@@ -61,22 +52,28 @@ class OwnerGroupsIT {
     @Inject
     StackEndpoints stack;
 
+    static final CopiedStudy COPY = new CopiedStudy(LAB_B, VERSION, LAB_B_LABEL, null, OTHER_GROUP, LAB_B_TISSUE);
+
     @Test
     void neitherGroupSeesTheOthersCellsCountsOrLabelsThroughAnyEndpoint() throws Exception {
-        List<Integer> rows = indexLabB();
+        List<Integer> rows = CopiedStudy.sourceRows(40);
+        COPY.index(stack, rows);
+        COPY.indexStudyDocument(stack, rows.size());
         Path dir = Files.createTempDirectory("owner-groups-");
         try {
-            publish(new StudyStatus(
-                    1,
-                    StudyStatus.EVENT_TYPE,
-                    LAB_B,
-                    VERSION,
-                    StudyState.INDEXED,
-                    Instant.now(),
-                    SyntheticAtlas.MODEL_VERSION,
-                    null,
-                    new CellCounts(null, rows.size(), rows.size(), rows.size(), rows.size()),
-                    null));
+            CopiedStudy.announce(
+                    stack,
+                    new StudyStatus(
+                            1,
+                            StudyStatus.EVENT_TYPE,
+                            LAB_B,
+                            VERSION,
+                            StudyState.INDEXED,
+                            Instant.now(),
+                            SyntheticAtlas.MODEL_VERSION,
+                            null,
+                            new CellCounts(null, rows.size(), rows.size(), rows.size(), rows.size()),
+                            null));
             // lab-b's reference votes once the API has read it
             Path query = ATLAS.writeQuery(dir.resolve("q.h5ad"), 0, 150);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -147,9 +144,7 @@ class OwnerGroupsIT {
                         .doesNotContainAnyElementsOf(hidden);
 
                 for (String study : hidden) {
-                    String id = study.equals(LAB_B)
-                            ? LAB_B + ":copy-" + ATLAS.study(LAB_A).cellIds().get(rows.get(0))
-                            : ATLAS.docId(LAB_A, rows.get(0));
+                    String id = study.equals(LAB_B) ? COPY.id(rows.get(0)) : ATLAS.docId(LAB_A, rows.get(0));
                     Response expression = post(key, "/v1/cells/expression", Map.of("cell_ids", List.of(id)));
                     assertThat(expression.statusCode())
                             .as(who + ": counts of " + id)
@@ -157,8 +152,8 @@ class OwnerGroupsIT {
                 }
             }
         } finally {
-            deleteLabB(rows);
-            publish(StudyStatus.simple(LAB_B, VERSION, StudyState.WITHDRAWN, Instant.now()));
+            COPY.delete(stack, rows, true);
+            CopiedStudy.announce(stack, StudyStatus.simple(LAB_B, VERSION, StudyState.WITHDRAWN, Instant.now()));
             ModelPublishing.deleteTree(dir);
         }
     }
@@ -176,101 +171,5 @@ class OwnerGroupsIT {
         Response r = as(key).multiPart("file", file.toFile()).post("/v1/annotate");
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
         return r;
-    }
-
-    /** Indexes copies of lab-a's cells as lab-b's private reference study (cells and study document). */
-    private List<Integer> indexLabB() throws Exception {
-        SyntheticStudy source = ATLAS.study(LAB_A);
-        String cells = IndexMappings.cellsIndexName(SyntheticAtlas.MODEL_VERSION);
-        StringBuilder bulk = new StringBuilder();
-        List<Integer> rows = new ArrayList<>();
-        for (int r = 0; r < source.cells() && rows.size() < 40; r++) {
-            if (!ATLAS.indexed(LAB_A, r)) {
-                continue;
-            }
-            rows.add(r);
-            ObjectNode doc = JSON.createObjectNode();
-            doc.put("cell_id", "copy-" + source.cellIds().get(r));
-            doc.put("study_id", LAB_B);
-            doc.put("deposit_version", VERSION);
-            doc.put("author_label", LAB_B_LABEL);
-            doc.put("tissue", LAB_B_TISSUE);
-            doc.put("reference", true);
-            doc.put("model_version", SyntheticAtlas.MODEL_VERSION);
-            doc.put("visibility", "private");
-            doc.put("owner_group", OTHER_GROUP);
-            doc.put("ingest_time", Instant.now().toString());
-            var vec = doc.putArray("embedding");
-            for (float x : ATLAS.embedding(LAB_A, r)) {
-                vec.add(x);
-            }
-            bulk.append("{\"index\":{\"_index\":\"")
-                    .append(cells)
-                    .append("\",\"_id\":\"")
-                    .append(LAB_B)
-                    .append(":copy-")
-                    .append(source.cellIds().get(r))
-                    .append("\"}}\n")
-                    .append(JSON.writeValueAsString(doc))
-                    .append('\n');
-        }
-        ObjectNode study = JSON.createObjectNode();
-        study.put("study_id", LAB_B);
-        study.put("deposit_version", VERSION);
-        study.put("title", "lab-b's private study");
-        study.put("visibility", "private");
-        study.put("owner_group", OTHER_GROUP);
-        study.put("reference", true);
-        study.put("state", "indexed");
-        study.put("cells_indexed", rows.size());
-        bulk.append("{\"index\":{\"_index\":\"")
-                .append(IndexMappings.STUDIES_INDEX)
-                .append("\",\"_id\":\"")
-                .append(LAB_B)
-                .append("\"}}\n")
-                .append(JSON.writeValueAsString(study))
-                .append('\n');
-        String answer = send("POST", "/_bulk?refresh=true", bulk.toString());
-        assertThat(JSON.readTree(answer).path("errors").asBoolean(true))
-                .as(answer)
-                .isFalse();
-        return rows;
-    }
-
-    private void deleteLabB(List<Integer> rows) throws Exception {
-        SyntheticStudy source = ATLAS.study(LAB_A);
-        String cells = IndexMappings.cellsIndexName(SyntheticAtlas.MODEL_VERSION);
-        StringBuilder bulk = new StringBuilder();
-        for (int r : rows) {
-            bulk.append("{\"delete\":{\"_index\":\"")
-                    .append(cells)
-                    .append("\",\"_id\":\"")
-                    .append(LAB_B)
-                    .append(":copy-")
-                    .append(source.cellIds().get(r))
-                    .append("\"}}\n");
-        }
-        bulk.append("{\"delete\":{\"_index\":\"")
-                .append(IndexMappings.STUDIES_INDEX)
-                .append("\",\"_id\":\"")
-                .append(LAB_B)
-                .append("\"}}\n");
-        send("POST", "/_bulk?refresh=true", bulk.toString());
-    }
-
-    private void publish(StudyStatus s) throws Exception {
-        ModelPublishing.send(stack.kafkaBootstrap(), Topics.STUDY_STATUS.name(), s.studyId(), Json.write(s));
-    }
-
-    private String send(String method, String path, String body) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(stack.openSearch() + path))
-                                .header("Content-Type", "application/x-ndjson")
-                                .method(method, HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isLessThan(300);
-        return r.body();
     }
 }

@@ -6,16 +6,10 @@ import static org.liveatlas.query.testing.AtlasTestResource.MEMBER_KEY;
 import static org.liveatlas.query.testing.AtlasTestResource.OUTSIDER_KEY;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,15 +20,12 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.liveatlas.core.synth.SyntheticStudy;
 import org.liveatlas.query.testing.AtlasTestResource;
-import org.liveatlas.query.testing.ModelPublishing;
+import org.liveatlas.query.testing.CopiedStudy;
 import org.liveatlas.query.testing.StackEndpoints;
 import org.liveatlas.query.testing.SyntheticAtlas;
-import org.liveatlas.schemas.Json;
 import org.liveatlas.schemas.events.CellCounts;
 import org.liveatlas.schemas.events.StudyState;
 import org.liveatlas.schemas.events.StudyStatus;
-import org.liveatlas.schemas.index.IndexMappings;
-import org.liveatlas.schemas.topics.Topics;
 
 /**
  * The in-memory reference follows the atlas: a reference study indexed after the API started votes within
@@ -64,26 +55,32 @@ class ReferenceIndexIT {
 
         // a public study holding the private study's cells of the absent type, under another author label and the
         // same Cell Ontology id, indexed as the pipeline does, then announced
-        String ontologyId = indexCopyOfPrivateAbsentCells("Classical Monocytes (CD14+)");
+        SyntheticStudy priv = ATLAS.study(SyntheticAtlas.PRIVATE_STUDY);
+        List<Integer> rows = CopiedStudy.sourceRows(Integer.MAX_VALUE);
+        String ontologyId = priv.obs().get(SyntheticStudy.CELL_TYPE_ONTOLOGY_ID).get(rows.get(0));
+        CopiedStudy copy = new CopiedStudy(STUDY, VERSION, "Classical Monocytes (CD14+)", ontologyId, null, null);
+        copy.index(stack, rows);
         long t0 = System.nanoTime();
-        publish(StudyStatus.class.cast(new StudyStatus(
-                1,
-                StudyStatus.EVENT_TYPE,
-                STUDY,
-                VERSION,
-                StudyState.INDEXED,
-                Instant.now(),
-                SyntheticAtlas.MODEL_VERSION,
-                null,
-                new CellCounts(null, absent.size(), absent.size(), absent.size(), absent.size()),
-                null)));
+        CopiedStudy.announce(
+                stack,
+                StudyStatus.class.cast(new StudyStatus(
+                        1,
+                        StudyStatus.EVENT_TYPE,
+                        STUDY,
+                        VERSION,
+                        StudyState.INDEXED,
+                        Instant.now(),
+                        SyntheticAtlas.MODEL_VERSION,
+                        null,
+                        new CellCounts(null, absent.size(), absent.size(), absent.size(), absent.size()),
+                        null)));
         try {
             followsTheStudy(query, absent, ontologyId, t0);
         } finally {
             // withdrawn: its cells leave the index and the votes (also after a failed assertion, so that the other
             // tests meet the atlas as it was)
-            deleteCopies();
-            publish(StudyStatus.simple(STUDY, VERSION, StudyState.WITHDRAWN, Instant.now()));
+            copy.delete(stack, rows, false);
+            CopiedStudy.announce(stack, StudyStatus.simple(STUDY, VERSION, StudyState.WITHDRAWN, Instant.now()));
         }
         long t1 = System.nanoTime();
         until(() -> annotate(OUTSIDER_KEY, query), r -> fraction(r, absent, "label", SyntheticAtlas.unknown()) >= 0.9);
@@ -131,84 +128,6 @@ class ReferenceIndexIT {
             }
         }
         return out;
-    }
-
-    /** Deletes the copied cells as the pipeline does when a study is withdrawn (this OpenSearch has no delete-by-query). */
-    private void deleteCopies() throws Exception {
-        SyntheticStudy priv = ATLAS.study(SyntheticAtlas.PRIVATE_STUDY);
-        String cells = IndexMappings.cellsIndexName(SyntheticAtlas.MODEL_VERSION);
-        StringBuilder bulk = new StringBuilder();
-        for (int r = 0; r < priv.cells(); r++) {
-            if (ATLAS.indexed(SyntheticAtlas.PRIVATE_STUDY, r)) {
-                bulk.append("{\"delete\":{\"_index\":\"")
-                        .append(cells)
-                        .append("\",\"_id\":\"")
-                        .append(STUDY)
-                        .append(":copy-")
-                        .append(priv.cellIds().get(r))
-                        .append("\"}}\n");
-            }
-        }
-        String answer = send("POST", "/_bulk?refresh=true", bulk.toString());
-        assertThat(JSON.readTree(answer).path("errors").asBoolean(true))
-                .as(answer)
-                .isFalse();
-    }
-
-    private String indexCopyOfPrivateAbsentCells(String label) throws Exception {
-        SyntheticStudy priv = ATLAS.study(SyntheticAtlas.PRIVATE_STUDY);
-        String cells = IndexMappings.cellsIndexName(SyntheticAtlas.MODEL_VERSION);
-        StringBuilder bulk = new StringBuilder();
-        String ontologyId = null;
-        for (int r = 0; r < priv.cells(); r++) {
-            if (!ATLAS.indexed(SyntheticAtlas.PRIVATE_STUDY, r)) {
-                continue;
-            }
-            ontologyId = priv.obs().get(SyntheticStudy.CELL_TYPE_ONTOLOGY_ID).get(r);
-            ObjectNode doc = JSON.createObjectNode();
-            doc.put("cell_id", "copy-" + priv.cellIds().get(r));
-            doc.put("study_id", STUDY);
-            doc.put("deposit_version", VERSION);
-            doc.put("author_label", label);
-            doc.put("author_label_ontology_id", ontologyId);
-            doc.put("reference", true);
-            doc.put("model_version", SyntheticAtlas.MODEL_VERSION);
-            doc.put("visibility", "public");
-            var vec = doc.putArray("embedding");
-            for (float x : ATLAS.embedding(SyntheticAtlas.PRIVATE_STUDY, r)) {
-                vec.add(x);
-            }
-            bulk.append("{\"index\":{\"_index\":\"")
-                    .append(cells)
-                    .append("\",\"_id\":\"")
-                    .append(STUDY)
-                    .append(":copy-")
-                    .append(priv.cellIds().get(r))
-                    .append("\"}}\n")
-                    .append(doc)
-                    .append('\n');
-        }
-        String answer = send("POST", "/_bulk?refresh=true", bulk.toString());
-        assertThat(JSON.readTree(answer).path("errors").asBoolean(true))
-                .as(answer)
-                .isFalse();
-        return ontologyId;
-    }
-
-    private void publish(StudyStatus s) throws Exception {
-        ModelPublishing.send(stack.kafkaBootstrap(), Topics.STUDY_STATUS.name(), s.studyId(), Json.write(s));
-    }
-
-    private String send(String method, String path, String body) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(stack.openSearch() + path))
-                                .header("Content-Type", "application/x-ndjson")
-                                .method(method, HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isLessThan(300);
-        return r.body();
     }
 
     private static Response annotate(String key, Path file) {
