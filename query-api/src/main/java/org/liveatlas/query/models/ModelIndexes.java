@@ -22,6 +22,9 @@ interface ModelIndexes {
     /** The index's {@code _meta} ({@code model_version}, {@code retired_at}, {@code last_used_at}); empty when gone. */
     Optional<Map<String, String>> meta(String index);
 
+    /** Whether the index exists (one request: what a pinned query needs to know). */
+    boolean exists(String index);
+
     /** Records that a query pinned this retired index now (at most once per {@code every} per index). */
     void touch(String index);
 
@@ -36,6 +39,11 @@ interface ModelIndexes {
             @Override
             public Optional<Map<String, String>> meta(String index) {
                 return Optional.of(Map.of());
+            }
+
+            @Override
+            public boolean exists(String index) {
+                return true;
             }
 
             @Override
@@ -57,9 +65,18 @@ interface ModelIndexes {
         }
 
         @Override
+        public boolean exists(String index) {
+            try {
+                return client.indices().exists(e -> e.index(index)).value();
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new IllegalStateException("cannot read cells index " + index + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
         public Optional<Map<String, String>> meta(String index) {
             try {
-                if (!client.indices().exists(e -> e.index(index)).value()) {
+                if (!exists(index)) {
                     return Optional.empty();
                 }
                 IndexMappingRecord record = client.indices()

@@ -207,7 +207,7 @@ public class ModelRegistry {
                     .with("field", "model_version");
         }
         String index = IndexMappings.cellsIndexName(v);
-        if (indexes.meta(index).isEmpty()) {
+        if (!indexes.exists(index)) {
             throw ApiProblem.of(
                             410,
                             "model-version-gone",
