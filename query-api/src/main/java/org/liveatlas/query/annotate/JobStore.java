@@ -155,7 +155,8 @@ public class JobStore {
                             "job-archive-unavailable",
                             "Service unavailable",
                             "the upload cannot be kept for a job right now (the job archive does not answer); try"
-                                    + " again shortly, or send at most " + "the synchronous limit of cells")
+                                    + " again shortly, or send at most atlas.query.annotate.sync-max-cells cells, which"
+                                    + " are answered at once")
                     .with("retry_after_seconds", 10);
         }
         jobs.put(job.id, job);
