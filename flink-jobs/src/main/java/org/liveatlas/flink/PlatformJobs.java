@@ -69,6 +69,7 @@ public final class PlatformJobs {
         copy(env, "ATLAS_FLINK_REST_URL", o, "atlas.flink.rest-url");
         copy(env, "ATLAS_FLINK_MODE", o, "atlas.flink.mode");
         copy(env, "ATLAS_MIN_SHARED_GENES", o, "atlas.study.min-shared-genes");
+        copy(env, "ATLAS_FLINK_CHECKPOINTS_DIR", o, "atlas.flink.checkpoints-dir");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("--") || i + 1 >= args.length) {

@@ -154,6 +154,13 @@ public final class PipelineOptions {
             .durationType()
             .defaultValue(Duration.ofSeconds(10))
             .withDescription("Checkpoint interval; Kafka offsets and sink flushes follow it.");
+    public static final ConfigOption<String> CHECKPOINTS_DIR = ConfigOptions.key("atlas.flink.checkpoints-dir")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Folder (local path or file: URI) under which each job keeps its checkpoints"
+                    + " (<dir>/<job name>/<job id>/chk-N), retained when the job or the cluster stops; a job submitted"
+                    + " again resumes from the newest complete one. Unset: the cluster's checkpoint folder, no resume"
+                    + " (Kafka offsets committed at checkpoints still hold).");
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("atlas.parallelism")
             .intType()
             .defaultValue(1)
@@ -216,6 +223,7 @@ public final class PipelineOptions {
                 ANNOTATE_EXACT_MAX,
                 WORK_DIR,
                 CHECKPOINT_INTERVAL,
+                CHECKPOINTS_DIR,
                 PARALLELISM,
                 FLINK_MODE,
                 FLINK_REST_URL,

@@ -164,7 +164,8 @@ public final class IndexStudyJob {
     public static JobClient submit(String[] args) throws Exception {
         Configuration conf = PipelineConfig.parseArgs(args);
         PipelineConfig config = PipelineConfig.from(conf, System.getenv());
-        StreamExecutionEnvironment env = environment(config, new Configuration());
+        StreamExecutionEnvironment env =
+                environment(config, org.liveatlas.flink.JobRecovery.configure(conf, NAME, System.out));
         build(env, config);
         return env.executeAsync(NAME);
     }

@@ -65,8 +65,10 @@ public final class ReindexJob {
     }
 
     public static JobClient submit(String[] args) throws Exception {
-        PipelineConfig config = PipelineConfig.from(PipelineConfig.parseArgs(args), System.getenv());
-        StreamExecutionEnvironment env = IndexStudyJob.environment(config, new Configuration());
+        Configuration conf = PipelineConfig.parseArgs(args);
+        PipelineConfig config = PipelineConfig.from(conf, System.getenv());
+        StreamExecutionEnvironment env =
+                IndexStudyJob.environment(config, org.liveatlas.flink.JobRecovery.configure(conf, NAME, System.out));
         build(env, modelsSource(config), sink(config), config);
         return env.executeAsync(NAME);
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.liveatlas.infra.stack.Distribution;
 import org.liveatlas.infra.stack.Endpoints;
+import org.liveatlas.infra.stack.ServiceName;
 import org.liveatlas.infra.stack.StackConfig;
 import org.liveatlas.infra.stack.StackException;
 import org.liveatlas.infra.stack.StackKey;
@@ -126,6 +127,13 @@ public final class AppRunner {
         env.put("ATLAS_S3_ENDPOINT", e.s3Endpoint());
         env.put("ATLAS_OPENSEARCH_URL", e.openSearchUrl());
         env.put("ATLAS_FLINK_REST_URL", e.flinkRestUrl());
+        if (!config.isExternal(ServiceName.FLINK)) {
+            // the embedded cluster's own folder: jobs retain their checkpoints there and resume from them when
+            // submitted again (after the cluster died, or after down and up)
+            env.put(
+                    "ATLAS_FLINK_CHECKPOINTS_DIR",
+                    config.serviceDir(ServiceName.FLINK).resolve("checkpoints").toString());
+        }
         env.put("ATLAS_DATA_DIR", config.dataDir().toString());
         env.put("ATLAS_API_URL", e.apiUrl());
         // the trainer's service and `atlas train` share one working folder, hence one training lock

@@ -53,6 +53,40 @@ final class ChildProcess {
         }
     }
 
+    /**
+     * Why the process is not running when its pid file is still there: it was not stopped by {@link #stop} (which
+     * deletes the pid file) but exited, crashed or was killed. Names the recorded pid and the last line of its log.
+     * Empty when the process runs or was stopped cleanly (or never started).
+     */
+    Optional<String> deathNotice() {
+        if (!Files.exists(pidFile) || running().isPresent()) {
+            return Optional.empty();
+        }
+        String pid;
+        try {
+            pid = Files.readString(pidFile, StandardCharsets.UTF_8).trim().split("\\s+")[0];
+        } catch (IOException e) {
+            pid = "?";
+        }
+        String last = "";
+        try {
+            if (Files.exists(logFile)) {
+                List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+                for (int i = lines.size() - 1; i >= 0 && last.isEmpty(); i--) {
+                    last = lines.get(i).strip();
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            last = "";
+        }
+        if (last.length() > 160) {
+            last = last.substring(0, 160) + "...";
+        }
+        return Optional.of("exited without ./atlas down: crashed or killed (pid " + pid + " is gone)"
+                + (last.isEmpty() ? "" : "; last log line: " + last) + "; ./atlas up restarts it (log: " + logFile
+                + ")");
+    }
+
     /** Starts the command detached from the launcher's session, appending its output to the log file. */
     ProcessHandle start(List<String> command, Path workDir, java.util.Map<String, String> environment) {
         List<String> full = new ArrayList<>();

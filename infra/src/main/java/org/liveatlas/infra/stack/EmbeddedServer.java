@@ -103,7 +103,14 @@ final class EmbeddedServer implements ServiceController {
         Optional<ProcessHandle> running = process.running();
         long size = dataBytes();
         if (running.isEmpty()) {
-            return new Health(name, false, false, OptionalLong.empty(), endpoint, "not running", size);
+            return new Health(
+                    name,
+                    false,
+                    false,
+                    OptionalLong.empty(),
+                    endpoint,
+                    process.deathNotice().orElse("not running"),
+                    size);
         }
         OptionalLong pid = OptionalLong.of(running.get().pid());
         try {
