@@ -34,6 +34,7 @@ import org.liveatlas.trainer.data.DepositedStudies;
 import org.liveatlas.trainer.data.LabelledStudy;
 import org.liveatlas.trainer.data.TrainingDataLoader;
 import org.liveatlas.trainer.export.ScimilarityExport;
+import org.liveatlas.trainer.registry.ModelAnnouncement;
 import org.liveatlas.trainer.registry.ModelEvents;
 import org.liveatlas.trainer.registry.ModelRegistry;
 import org.liveatlas.trainer.service.TrainingTrigger;
@@ -312,6 +313,12 @@ public final class TrainerMain {
         MinioClient client = minio(s);
         DepositedStudies deposits = new DepositedStudies(client, s.bucket());
         ModelRegistry registry = new ModelRegistry(client, s.bucket());
+        try (ModelEvents events = new ModelEvents(s.kafkaBootstrap(), s.modelsTopic(), "atlas-trainer")) {
+            ModelAnnouncement.reconcile(registry, events, s.kafkaBootstrap(), s.modelsTopic(), out::println);
+        } catch (AtlasException e) {
+            out.println("trainer serve: could not check that the current model was announced (" + e.getMessage()
+                    + "); the next start checks again");
+        }
         java.util.Optional<Manifest> current = registry.current();
         out.println(current.map(m -> "trainer serve: current model " + m.version() + " of " + m.created())
                 .orElse("trainer serve: no model published yet; the first labelled study triggers a training"));

@@ -418,6 +418,7 @@ public final class TrainingRun {
                 Double.isNaN(candidate.unknownThreshold()) ? null : candidate.unknownThreshold(),
                 verdict.accepted() ? ModelStatus.PUBLISHED : ModelStatus.REJECTED,
                 null);
+        log.accept("writing model " + manifest.version() + " (" + manifest.status() + ") to the registry");
         registry.write(result.model(), manifest);
         if (verdict.accepted()) {
             events.publish(

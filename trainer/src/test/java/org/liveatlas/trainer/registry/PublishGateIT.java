@@ -101,6 +101,35 @@ class PublishGateIT {
                 .isEqualTo("models/" + first.manifest().version() + "/");
         assertThat(events.get(0).unknownThreshold()).isEqualTo(first.manifest().unknownThreshold());
 
+        // a trainer killed between the registry write and the event: a published version nobody heard of; the
+        // service's start announces it, once
+        Manifest unannounced = new Manifest(
+                Manifest.FORMAT_VERSION,
+                first.manifest().version() + "-unannounced",
+                first.manifest().version(),
+                first.manifest().created().plusSeconds(1),
+                first.manifest().trainingParameters(),
+                first.manifest().metrics(),
+                first.manifest().unknownThreshold(),
+                ModelStatus.PUBLISHED,
+                null);
+        registry.write(registry.load(first.manifest().version(), tmp.resolve("first")), unannounced);
+        try (ModelEvents announcer = new ModelEvents(stack.kafkaBootstrap(), models, "test")) {
+            List<String> said = new java.util.ArrayList<>();
+            assertThat(ModelAnnouncement.reconcile(registry, announcer, stack.kafkaBootstrap(), models, said::add))
+                    .contains(unannounced.version());
+            assertThat(said).singleElement().asString().contains("never announced");
+            assertThat(ModelAnnouncement.reconcile(registry, announcer, stack.kafkaBootstrap(), models, said::add))
+                    .isEmpty();
+        }
+        assertThat(readAll(stack, models))
+                .extracting(ModelPublished::modelVersion)
+                .containsExactly(first.manifest().version(), unannounced.version());
+        deleteVersion(stack, bucket, unannounced.version());
+        assertThat(registry.current())
+                .map(Manifest::version)
+                .contains(first.manifest().version());
+
         // a study deposited later whose id sorts last: the evaluation set stays the first model's
         List<String> firstHeldOut = heldOut(first.manifest());
         SyntheticStudy late = new SyntheticStudyGenerator(
@@ -253,6 +282,21 @@ class PublishGateIT {
         assertThat(printed)
                 .contains("evaluation split: studies (leave-studies-out), held out [aa-labelled-later]")
                 .doesNotContain("cannot be compared");
+    }
+
+    private static void deleteVersion(TestStack stack, String bucket, String version) throws Exception {
+        for (io.minio.Result<io.minio.messages.Item> r : stack.s3()
+                .listObjects(io.minio.ListObjectsArgs.builder()
+                        .bucket(bucket)
+                        .prefix("models/" + version + "/")
+                        .recursive(true)
+                        .build())) {
+            stack.s3()
+                    .removeObject(io.minio.RemoveObjectArgs.builder()
+                            .bucket(bucket)
+                            .object(r.get().objectName())
+                            .build());
+        }
     }
 
     private static void put(TestStack stack, String bucket, String key, byte[] bytes) throws Exception {
